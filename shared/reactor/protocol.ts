@@ -1,0 +1,50 @@
+import type { SerializedError } from '../errors/base.ts';
+
+/**
+ * Messages between the host (main process, CLI, browser host) and the reactor
+ * process. Every transport delivers them in order and structured-clones them.
+ */
+export type HostMessage =
+  | { t: 'init'; module: string }
+  | { t: 'call'; id: number; fn: string; args: unknown[] }
+  | { t: 'cancel'; id: number }
+  | { t: 'stop' };
+
+export type ReactorMessage =
+  | { t: 'ready'; functions: string[] }
+  | { t: 'load-error'; error: SerializedError }
+  | { t: 'ok'; id: number; value: unknown }
+  | { t: 'error'; id: number; error: SerializedError }
+  | { t: 'event'; topic: string; payload: unknown }
+  | { t: 'stopped' };
+
+/** Why a reactor process ended. */
+export interface ReactorExit {
+  /** Exit code, when the process exited by itself. */
+  code: number | null;
+  /** A short human-readable reason: "exit code 1", "killed by SIGKILL", "crashed". */
+  reason: string;
+}
+
+export type Disposer = () => void;
+
+/** The host's end of a connection to one reactor process. */
+export interface ReactorTransport {
+  /** Throws if the message cannot be structured-cloned. */
+  send(message: HostMessage): void;
+  onMessage(listener: (message: ReactorMessage) => void): Disposer;
+  /** Fires once, when the process is gone (whatever the cause). */
+  onExit(listener: (exit: ReactorExit) => void): Disposer;
+  /** Ends the process at once. */
+  kill(): void;
+}
+
+/** Starts a reactor process and connects to it. */
+export type ReactorSpawner = () => ReactorTransport | Promise<ReactorTransport>;
+
+/** The reactor process's end of the connection. */
+export interface ReactorEndpoint {
+  /** Throws if the message cannot be structured-cloned. */
+  send(message: ReactorMessage): void;
+  onMessage(listener: (message: HostMessage) => void): Disposer;
+}
