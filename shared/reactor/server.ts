@@ -1,0 +1,148 @@
+import { serializeError } from '../errors/base.ts';
+import { type ReactorContext, STOP_HOOK_EXPORT } from './context.ts';
+import { CancelledError, ModuleLoadError, NotCloneableError, ReactorStoppedError, UnknownFunctionError } from './errors.ts';
+import type { Disposer, HostMessage, ReactorEndpoint } from './protocol.ts';
+
+export interface ReactorServerOptions {
+  /** Imports the reactor module by the path the host gave (dynamic import, resolved by the caller's runtime). */
+  load(module: string): Promise<Record<string, unknown>>;
+  /** Ends the reactor process after an orderly stop. */
+  exit(code: number): void;
+}
+
+type ReactorModuleFunction = (context: ReactorContext, ...args: unknown[]) => unknown;
+
+/**
+ * The reactor's side of the protocol: imports the module named by `init`, runs
+ * calls with an AbortSignal each, aborts on cancel, and stops on request. Calls
+ * that arrive before the module is loaded wait; a cancel for such a call aborts
+ * its signal at once, so the function starts already cancelled.
+ */
+export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOptions): Disposer {
+  let modulePath = '';
+  let functions: Map<string, ReactorModuleFunction> | null = null;
+  let stopHook: (() => unknown) | null = null;
+  let loadFailure: Error | null = null;
+  const waitingForModule: Array<{ id: number; fn: string; args: unknown[] }> = [];
+  const running = new Map<number, AbortController>();
+  let stopping = false;
+
+  const send = endpoint.send.bind(endpoint);
+
+  function fail(id: number, error: unknown): void {
+    send({ t: 'error', id, error: serializeError(error) });
+  }
+
+  function emit(topic: string, payload: unknown): void {
+    if (typeof topic !== 'string' || topic === '') throw new TypeError('emit(topic, payload): topic must be a non-empty string');
+    try {
+      send({ t: 'event', topic, payload });
+    } catch (error) {
+      throw new NotCloneableError(`The payload of event "${topic}" cannot be structured-cloned: ${describe(error)}`, { cause: error });
+    }
+  }
+
+  async function run(id: number, fn: string, args: unknown[], controller: AbortController): Promise<void> {
+    const target = functions?.get(fn);
+    if (!target) {
+      running.delete(id);
+      const available = [...(functions?.keys() ?? [])].sort().join(', ') || '(none)';
+      fail(id, new UnknownFunctionError(`No reactor function named "${fn}" in ${modulePath}; it exports: ${available}`));
+      return;
+    }
+    const context: ReactorContext = { signal: controller.signal, emit };
+    try {
+      const value = await target(context, ...args);
+      if (controller.signal.aborted && isCancel(controller.signal.reason)) return;
+      try {
+        send({ t: 'ok', id, value });
+      } catch (error) {
+        fail(id, new NotCloneableError(`The value returned by reactor function "${fn}" cannot be structured-cloned: ${describe(error)}`, { cause: error }));
+      }
+    } catch (error) {
+      if (controller.signal.aborted && isCancel(controller.signal.reason)) return;
+      fail(id, error);
+    } finally {
+      running.delete(id);
+    }
+  }
+
+  function startCall(id: number, fn: string, args: unknown[]): void {
+    const controller = running.get(id);
+    if (!controller) return;
+    if (loadFailure) {
+      running.delete(id);
+      fail(id, loadFailure);
+      return;
+    }
+    void run(id, fn, args, controller);
+  }
+
+  async function init(module: string): Promise<void> {
+    modulePath = module;
+    try {
+      const exports = await options.load(module);
+      const found = new Map<string, ReactorModuleFunction>();
+      for (const [name, value] of Object.entries(exports)) {
+        if (typeof value !== 'function') continue;
+        if (name === STOP_HOOK_EXPORT) stopHook = value as () => unknown;
+        else found.set(name, value as ReactorModuleFunction);
+      }
+      functions = found;
+      send({ t: 'ready', functions: [...found.keys()] });
+    } catch (error) {
+      loadFailure = new ModuleLoadError(`Could not load the reactor module ${module}: ${describe(error)}`, { cause: error });
+      send({ t: 'load-error', error: serializeError(loadFailure) });
+    }
+    for (const call of waitingForModule.splice(0)) startCall(call.id, call.fn, call.args);
+  }
+
+  async function stop(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    for (const controller of running.values()) controller.abort(new ReactorStoppedError('The reactor is stopping'));
+    try {
+      await stopHook?.();
+    } catch (error) {
+      console.error(`Reactor module ${modulePath}: ${STOP_HOOK_EXPORT}() failed: ${describe(error)}`);
+    }
+    try {
+      send({ t: 'stopped' });
+    } finally {
+      options.exit(0);
+    }
+  }
+
+  return endpoint.onMessage((message: HostMessage) => {
+    switch (message.t) {
+      case 'init':
+        void init(message.module);
+        break;
+      case 'call': {
+        if (stopping) {
+          fail(message.id, new ReactorStoppedError('The reactor is stopping'));
+          break;
+        }
+        running.set(message.id, new AbortController());
+        const args = Array.isArray(message.args) ? message.args : [];
+        if (functions || loadFailure) startCall(message.id, message.fn, args);
+        else waitingForModule.push({ id: message.id, fn: message.fn, args });
+        break;
+      }
+      case 'cancel':
+        running.get(message.id)?.abort(new CancelledError('The caller cancelled this call'));
+        break;
+      case 'stop':
+        void stop();
+        break;
+    }
+  });
+}
+
+function isCancel(reason: unknown): boolean {
+  return reason instanceof CancelledError;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
