@@ -1,5 +1,6 @@
 import { deserializeError, type SerializedError } from '../errors/base.ts';
 import { NotCloneableError, ReactorStoppedError } from './errors.ts';
+import { createBatcher, type Batcher } from './batching.ts';
 import { EventualResult, type Settlers } from './eventual-result.ts';
 import type { Disposer, HostMessage, ReactorExit, ReactorMessage, ReactorSpawner, ReactorTransport } from './protocol.ts';
 import { defaultRestartPolicy, restartDelay, type RestartPolicy } from './restart-policy.ts';
@@ -42,6 +43,7 @@ export class ReactorClient {
   readonly #stateListeners = new Set<ReactorStateListener>();
   #nextCallId = 1;
   #transport: ReactorTransport | null = null;
+  #outgoing: Batcher<HostMessage> | null = null;
   /** Messages for a reactor that is not connected yet (spawning or restarting), in order. */
   #outbox: HostMessage[] = [];
   #state: ReactorState = 'starting';
@@ -93,9 +95,7 @@ export class ReactorClient {
     try {
       this.#send({ t: 'call', id, fn, args });
     } catch (error) {
-      this.#pending.delete(id);
-      const message = error instanceof Error ? error.message : String(error);
-      settlers.reject(new NotCloneableError(`The arguments to reactor function "${fn}" cannot be structured-cloned: ${message}`, { cause: error }));
+      this.#rejectUnsendable(id, fn, error);
     }
     return settlers.result;
   }
@@ -138,6 +138,7 @@ export class ReactorClient {
         stopListening = transport.onExit(() => resolve());
       });
       try {
+        this.#outgoing?.flush();
         transport.send({ t: 'stop' });
       } catch {
         transport.kill();
@@ -184,6 +185,12 @@ export class ReactorClient {
       return;
     }
     this.#transport = transport;
+    this.#outgoing = createBatcher<HostMessage>(
+      (message) => transport.send(message as HostMessage),
+      (message, error) => {
+        if (message.t === 'call') this.#rejectUnsendable(message.id, message.fn, error);
+      },
+    );
     this.#startedAt = Date.now();
     this.#disposeTransport = [
       transport.onMessage((message) => this.#onMessage(message)),
@@ -194,13 +201,12 @@ export class ReactorClient {
     transport.send({ t: 'init', module: this.#options.module });
     const queued = this.#outbox;
     this.#outbox = [];
-    for (const message of queued) this.#sendOrFail(transport, message);
+    for (const message of queued) this.#outgoing.push(message);
   }
 
   #send(message: HostMessage): void {
-    const transport = this.#transport;
-    if (transport) {
-      transport.send(message);
+    if (this.#outgoing) {
+      this.#outgoing.push(message);
       return;
     }
     // Not connected: check cloneability now, so the caller learns of it at once.
@@ -208,19 +214,19 @@ export class ReactorClient {
     this.#outbox.push(message);
   }
 
-  #sendOrFail(transport: ReactorTransport, message: HostMessage): void {
-    try {
-      transport.send(message);
-    } catch (error) {
-      if (message.t !== 'call') return;
-      const pending = this.#pending.get(message.id);
-      this.#pending.delete(message.id);
-      pending?.settlers.reject(new NotCloneableError(`The arguments to reactor function "${message.fn}" cannot be sent: ${String(error)}`, { cause: error }));
-    }
+  #rejectUnsendable(id: number, fn: string, error: unknown): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    const reason = error instanceof Error ? error.message : String(error);
+    pending.settlers.reject(new NotCloneableError(`The arguments to reactor function "${fn}" cannot be structured-cloned: ${reason}`, { cause: error }));
   }
 
   #onMessage(message: ReactorMessage): void {
     switch (message.t) {
+      case 'batch':
+        for (const inner of message.messages) this.#onMessage(inner);
+        return;
       case 'ok': {
         const pending = this.#pending.get(message.id);
         if (!pending) return;
@@ -305,6 +311,7 @@ export class ReactorClient {
     for (const dispose of this.#disposeTransport) dispose();
     this.#disposeTransport = [];
     this.#transport = null;
+    this.#outgoing = null;
   }
 
   #setState(state: ReactorState, message: string | null): void {

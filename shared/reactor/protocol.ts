@@ -8,7 +8,9 @@ export type HostMessage =
   | { t: 'init'; module: string }
   | { t: 'call'; id: number; fn: string; args: unknown[] }
   | { t: 'cancel'; id: number }
-  | { t: 'stop' };
+  | { t: 'stop' }
+  /** Several of the above sent in one turn of the event loop, in order (fewer IPC writes). */
+  | { t: 'batch'; messages: HostMessage[] };
 
 export type ReactorMessage =
   | { t: 'ready'; functions: string[] }
@@ -16,7 +18,8 @@ export type ReactorMessage =
   | { t: 'ok'; id: number; value: unknown }
   | { t: 'error'; id: number; error: SerializedError }
   | { t: 'event'; topic: string; payload: unknown }
-  | { t: 'stopped' };
+  | { t: 'stopped' }
+  | { t: 'batch'; messages: ReactorMessage[] };
 
 /** Why a reactor process ended. */
 export interface ReactorExit {

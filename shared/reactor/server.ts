@@ -1,7 +1,8 @@
 import { serializeError } from '../errors/base.ts';
 import { type ReactorContext, STOP_HOOK_EXPORT } from './context.ts';
 import { CancelledError, ModuleLoadError, NotCloneableError, ReactorStoppedError, UnknownFunctionError } from './errors.ts';
-import type { Disposer, HostMessage, ReactorEndpoint } from './protocol.ts';
+import { createBatcher } from './batching.ts';
+import type { Disposer, HostMessage, ReactorEndpoint, ReactorMessage } from './protocol.ts';
 
 export interface ReactorServerOptions {
   /** Imports the reactor module by the path the host gave (dynamic import, resolved by the caller's runtime). */
@@ -27,7 +28,22 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
   const running = new Map<number, AbortController>();
   let stopping = false;
 
-  const send = endpoint.send.bind(endpoint);
+  /** Which function produced a result message, to name it if the value cannot be sent. */
+  const resultOf = new WeakMap<ReactorMessage, string>();
+  const outgoing = createBatcher<ReactorMessage>(
+    (message) => endpoint.send(message as ReactorMessage),
+    (message, error) => {
+      if (message.t !== 'ok') return;
+      const fn = resultOf.get(message) ?? `#${message.id}`;
+      const failure = new NotCloneableError(`The value returned by reactor function "${fn}" cannot be structured-cloned: ${describe(error)}`, { cause: error });
+      try {
+        endpoint.send({ t: 'error', id: message.id, error: serializeError(failure) });
+      } catch {
+        // The channel itself is gone; the host will see the exit.
+      }
+    },
+  );
+  const send = (message: ReactorMessage): void => outgoing.push(message);
 
   function fail(id: number, error: unknown): void {
     send({ t: 'error', id, error: serializeError(error) });
@@ -36,10 +52,12 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
   function emit(topic: string, payload: unknown): void {
     if (typeof topic !== 'string' || topic === '') throw new TypeError('emit(topic, payload): topic must be a non-empty string');
     try {
-      send({ t: 'event', topic, payload });
+      // Checked here so the emitter learns of it; sending is batched and would find out too late.
+      structuredClone(payload);
     } catch (error) {
       throw new NotCloneableError(`The payload of event "${topic}" cannot be structured-cloned: ${describe(error)}`, { cause: error });
     }
+    send({ t: 'event', topic, payload });
   }
 
   async function run(id: number, fn: string, args: unknown[], controller: AbortController): Promise<void> {
@@ -54,11 +72,9 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
     try {
       const value = await target(context, ...args);
       if (controller.signal.aborted && isCancel(controller.signal.reason)) return;
-      try {
-        send({ t: 'ok', id, value });
-      } catch (error) {
-        fail(id, new NotCloneableError(`The value returned by reactor function "${fn}" cannot be structured-cloned: ${describe(error)}`, { cause: error }));
-      }
+      const message: ReactorMessage = { t: 'ok', id, value };
+      resultOf.set(message, fn);
+      send(message);
     } catch (error) {
       if (controller.signal.aborted && isCancel(controller.signal.reason)) return;
       fail(id, error);
@@ -108,13 +124,17 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
     }
     try {
       send({ t: 'stopped' });
+      outgoing.flush();
     } finally {
       options.exit(0);
     }
   }
 
-  return endpoint.onMessage((message: HostMessage) => {
+  const receive = (message: HostMessage): void => {
     switch (message.t) {
+      case 'batch':
+        for (const inner of message.messages) receive(inner);
+        break;
       case 'init':
         void init(message.module);
         break;
@@ -136,7 +156,8 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
         void stop();
         break;
     }
-  });
+  };
+  return endpoint.onMessage(receive);
 }
 
 function isCancel(reason: unknown): boolean {
