@@ -2,6 +2,7 @@
 // where its code runs (see README, "How the pieces fit").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'http', 'https', 'net', 'url', 'crypto', 'stream', 'events', 'worker_threads', 'util', 'zlib', 'tls', 'dns'];
 const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'HTMLElement'];
@@ -19,7 +20,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
     files: ['shared/**/*.ts'],
+    // Tests of shared code run in Node and may use Node helpers; the code they test may not.
+    ignores: ['shared/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
