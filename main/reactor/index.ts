@@ -24,7 +24,7 @@ export * from '../../shared/reactor/index.ts';
 export interface SetupOptions {
   /** Absolute path of the ES module whose named exports are the reactor functions. */
   module: string;
-  /** How to start the reactor process; default: a Node child process (the Electron adapter passes a utility process). */
+  /** How to start the reactor process; default: a utility process under Electron, a Node child process elsewhere. */
   spawn?: ReactorSpawner;
   /** The reactor entry script for the default spawner. */
   entry?: string;
@@ -58,6 +58,14 @@ export function defaultReactorEntry(): string {
   return join(here, 'reactor.js');
 }
 
+/** In Electron's main process the reactor is a utility process; elsewhere a Node child process. */
+function defaultSpawner(entry: string, env: NodeJS.ProcessEnv | undefined): ReactorSpawner {
+  const inElectronMain = Boolean(process.versions.electron) && (process as { type?: string }).type === 'browser';
+  if (!inElectronMain) return childProcessSpawner({ entry, env });
+  // Loaded only inside Electron: the adapter imports 'electron', which plain Node does not have.
+  return async () => (await import('../electron/utility-process-transport.ts')).spawnUtilityReactor(entry);
+}
+
 function install(created: ReactorClient): void {
   client = created;
   created.onStateChange((state, message) => {
@@ -81,7 +89,7 @@ export function setup(options: SetupOptions): void {
   install(
     new ReactorClient({
       module,
-      spawn: options.spawn ?? childProcessSpawner({ entry, env: options.env }),
+      spawn: options.spawn ?? defaultSpawner(entry, options.env),
       restartPolicy: options.restartPolicy,
       stopGracePeriodMs: options.stopGracePeriodMs,
     }),
