@@ -8,6 +8,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // Installers ship only out/**: every dependency is bundled, none is required from node_modules.
+      externalizeDeps: false,
       rollupOptions: {
         // The reactor entry and the engine module are bundles of their own: they
         // run in the utility process, which loads the engine by path.
@@ -22,6 +24,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload can require only electron: valibot and shared/ are bundled in.
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(root, 'preload/index.ts') },
         // Sandboxed preloads cannot load ES modules or require our own files.

@@ -21,7 +21,12 @@ export type BridgeEvent =
   | { type: 'settings'; settings: Settings }
   | { type: 'reactor'; state: ReactorState; message: string | null }
   /** URLs handed over by a second launch, a dock drop or the menu: open the Add dialog with them. */
-  | { type: 'add-urls'; urls: string[] };
+  | { type: 'add-urls'; urls: string[] }
+  /** A menu item, shortcut or tray item the page carries out. */
+  | { type: 'command'; command: AppCommand };
+
+/** What the application menu and the tray ask the page to do. */
+export type AppCommand = 'open-settings' | 'add-download' | 'focus-search';
 
 /** A retrieved result, held for this window until waited to completion, cancelled or stashed again. */
 export interface ResultHandle<T = unknown> {

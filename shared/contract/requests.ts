@@ -38,19 +38,30 @@ export const requests = {
   ),
   /** Stashes a fresh result for an existing, unfinished download (one started earlier or elsewhere). */
   attachDownload: request<{ uid: number }>()(schema.byId),
+  /** Every download the engine knows, newest state first as the engine keeps it. */
   listDownloads: request<DownloadSnapshot[]>()(schema.empty),
+  /** Pauses one download, keeping its bytes. */
   pauseDownload: request<DownloadSnapshot>()(schema.byId),
+  /** Resumes a paused download (validating that the file did not change). */
   resumeDownload: request<DownloadSnapshot>()(schema.byId),
+  /** Queues a failed download again with a fresh retry budget. */
   retryDownload: request<DownloadSnapshot>()(schema.byId),
+  /** Cancels a download; `deleteFile` also removes what was written. */
   cancelDownload: request<DownloadSnapshot>()(v.strictObject({ id: schema.downloadId, deleteFile: v.boolean() })),
+  /** Removes a download from the list; `deleteFile` also removes its file. */
   removeDownload: request<null>()(v.strictObject({ id: schema.downloadId, deleteFile: v.boolean() })),
+  /** Swaps in a new URL for an expired link, keeping the bytes when the file is the same. */
   refreshUrl: request<DownloadSnapshot>()(v.strictObject({ id: schema.downloadId, url: schema.httpUrl })),
+  /** Limits one download to `bytesPerSecond` (0: unlimited). */
   setDownloadSpeedLimit: request<DownloadSnapshot>()(
     v.strictObject({ id: schema.downloadId, bytesPerSecond: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e12)) }),
   ),
+  /** Pauses every unfinished download. */
   pauseAll: request<null>()(schema.empty),
+  /** Resumes every paused download. */
   resumeAll: request<null>()(schema.empty),
   getSettings: request<Settings>()(schema.empty),
+  /** Applies a partial change to the settings; every window gets a `settings` event. */
   updateSettings: request<Settings>()(v.strictObject({ patch: schema.settingsPatch })),
   /** Opens a completed file with the system's default application. */
   openFile: request<null>()(schema.byId),
@@ -60,6 +71,7 @@ export const requests = {
   openExternal: request<null>()(v.strictObject({ url: schema.httpUrl })),
   /** Asks for a folder with the native picker; null when dismissed or unavailable. */
   chooseDirectory: request<string | null>()(schema.empty),
+  /** Version, platform, host and reactor state, for About and status displays. */
   getAppInfo: request<AppInfo>()(schema.empty),
   /** Takes the stashed result `uid` (once) and holds it for this window. */
   resultRetrieve: request<null>()(schema.byUid),
@@ -67,6 +79,7 @@ export const requests = {
   resultWait: request<unknown>()(
     v.strictObject({ uid: schema.resultUid, timeoutMs: v.pipe(v.number(), v.minValue(0), v.maxValue(30_000)) }),
   ),
+  /** Cancels a held result (for downloads: cancels the download) and stops holding it. */
   resultCancel: request<null>()(schema.byUid),
   /** Stashes a held result again; returns its new uid. */
   resultStash: request<{ uid: number }>()(schema.byUid),
