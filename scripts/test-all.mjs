@@ -10,7 +10,9 @@ const steps = [
   ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
   ['unit and integration tests', ['node_modules/vitest/vitest.mjs', 'run']],
 ];
-if (existsSync('e2e/run.mjs')) steps.push(['end-to-end tests', ['e2e/run.mjs']]);
+if (existsSync('e2e/run.mjs')) steps.push(['end-to-end tests in Chromium (browser host)', ['e2e/run.mjs']]);
+// Skips, saying why, where no Electron binary can be had.
+steps.push(['end-to-end tests in Electron', ['node_modules/vitest/vitest.mjs', 'run', '--config', 'e2e/electron/vitest.config.ts']]);
 
 for (const [label, argv] of steps) {
   console.log(`\n== ${label}`);
