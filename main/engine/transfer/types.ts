@@ -54,14 +54,22 @@ export interface RetryNotice {
 
 /** How the transfer reports to the engine. Awaited where it returns a promise. */
 export interface TransferCallbacks {
-  /** The first response arrived (or a resume was validated). Persist before bytes are claimed. */
+  /**
+   * The first response arrived. Persist before bytes are claimed. Called again
+   * with new validators after a start over, and with the final size when a body
+   * of unknown length has ended; the name and path never change once chosen.
+   */
   onMetadata(metadata: ResourceMetadata): void | Promise<void>;
   /**
    * Data up to these segment offsets is on disk and fsynced. Called at most once a
-   * second while bytes flow, and once at the end; the engine commits it to the store.
+   * second while bytes flow, once after a failed attempt or an abort, and once at
+   * the end; the engine commits it to the store. An empty list means "nothing on
+   * disk": it comes before a start over truncates the .part (and before onMetadata
+   * reports the new version), so a crash in between never pairs old bytes with
+   * new validators.
    */
   onCheckpoint(segments: SegmentSnapshot[]): void | Promise<void>;
-  /** Live counters for progress events (not durable). */
+  /** Live counters for progress events (not durable), about 10 times a second while connected. Counts bytes received, written or not. */
   onProgress(downloadedBytes: number, segments: SegmentSnapshot[]): void;
   /** The server's file changed since the last attempt: the transfer started over from zero. */
   onRestartedBecauseChanged(): void;

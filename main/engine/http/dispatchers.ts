@@ -1,0 +1,80 @@
+import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+
+/**
+ * Connection pools, one per proxy configuration, shared by every download so
+ * keep-alive connections are reused across segments and downloads.
+ *
+ * With no proxy configured, HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and their
+ * lower-case forms) decide, as curl and most tools do. A configured proxy is used
+ * for both schemes and still honours NO_PROXY. HTTPS through a proxy is a CONNECT
+ * tunnel: TLS runs end to end and certificates are checked against the site.
+ * `socks5://` proxies work too (undici's SOCKS5 agent).
+ */
+
+export interface TlsOptions {
+  /** Extra certificate authorities (PEM) to trust besides the system's. */
+  ca?: string | string[];
+}
+
+const POOL_OPTIONS = {
+  // The transfer decides how many connections a download opens; the pool must not cap them below 64.
+  connections: null,
+  pipelining: 1,
+  keepAliveTimeout: 4_000,
+  keepAliveMaxTimeout: 60_000,
+  connect: { timeout: 30_000 },
+  headersTimeout: 0,
+  bodyTimeout: 0,
+} as const;
+
+const pools = new Map<string, Dispatcher>();
+
+/** The pooled dispatcher for `proxy` (null: from the environment). */
+export function dispatcherFor(proxy: string | null, tls?: TlsOptions): Dispatcher {
+  const environment = proxyEnvironment();
+  const key = JSON.stringify([proxy, tls?.ca ?? null, proxy === null ? environment : null]);
+  let pool = pools.get(key);
+  if (pool === undefined) {
+    pool = createDispatcher(proxy, environment, tls);
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+function createDispatcher(proxy: string | null, environment: ProxyEnvironment, tls: TlsOptions | undefined): Dispatcher {
+  const connect = tls?.ca === undefined ? POOL_OPTIONS.connect : { ...POOL_OPTIONS.connect, ca: tls.ca };
+  const options = { ...POOL_OPTIONS, connect };
+  const httpProxy = proxy ?? environment.httpProxy;
+  const httpsProxy = proxy ?? environment.httpsProxy;
+  if (!httpProxy && !httpsProxy) return new Agent(options);
+  return new EnvHttpProxyAgent({
+    ...options,
+    // An empty string tells undici "no proxy for this scheme" instead of reading the environment again.
+    httpProxy: httpProxy ?? '',
+    httpsProxy: httpsProxy ?? '',
+    noProxy: environment.noProxy ?? '',
+    requestTls: connect,
+    // Only for a proxy reached over TLS: undici's SOCKS5 agent takes any proxyTls as "wrap the proxy connection in TLS".
+    ...([httpProxy, httpsProxy].some((url) => url?.startsWith('https:')) ? { proxyTls: connect } : {}),
+    // Plain http goes to an http proxy as an absolute-URI request, as curl does (some proxies allow CONNECT only to 443).
+    proxyTunnel: false,
+  } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
+}
+
+interface ProxyEnvironment {
+  httpProxy: string | null;
+  httpsProxy: string | null;
+  noProxy: string | null;
+}
+
+function proxyEnvironment(): ProxyEnvironment {
+  const read = (name: string): string | null => process.env[name.toLowerCase()] || process.env[name] || null;
+  return { httpProxy: read('HTTP_PROXY'), httpsProxy: read('HTTPS_PROXY'), noProxy: read('NO_PROXY') };
+}
+
+/** Closes every pooled connection (engine shutdown, tests). */
+export async function closeAllPools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((pool) => pool.close().catch(() => undefined)));
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { SegmentSnapshot } from '../../../shared/download/types.ts';
+import { clampConnections, compactSegments, coversExactly, isComplete, MIN_SEGMENT_BYTES, nextPending, planSegments, stealHalf, totalDownloaded } from './segments.ts';
+
+const MiB = 1024 * 1024;
+
+describe('segment planning', () => {
+  it('splits a file into N near-equal segments that tile it exactly', () => {
+    const segments = planSegments(100 * MiB + 3, 8);
+    expect(segments).toHaveLength(8);
+    expect(coversExactly(segments, 100 * MiB + 3)).toBe(true);
+    const sizes = segments.map((segment) => (segment.end ?? 0) - segment.start);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(3);
+  });
+
+  it('uses fewer connections for small files and one segment for unknown sizes', () => {
+    expect(planSegments(3 * MIN_SEGMENT_BYTES, 16)).toHaveLength(3);
+    expect(planSegments(1000, 16)).toHaveLength(1);
+    expect(planSegments(null, 16)).toEqual([{ start: 0, end: null, downloaded: 0, state: 'pending' }]);
+    expect(planSegments(0, 8)).toEqual([{ start: 0, end: 0, downloaded: 0, state: 'done' }]);
+    expect(clampConnections(0)).toBe(1);
+    expect(clampConnections(1000)).toBe(64);
+  });
+
+  it('steals half of the largest remaining segment, counting bytes already received', () => {
+    const segments: SegmentSnapshot[] = [
+      { start: 0, end: 10 * MiB, downloaded: 10 * MiB, state: 'done' },
+      { start: 10 * MiB, end: 20 * MiB, downloaded: 2 * MiB, state: 'active' },
+      { start: 20 * MiB, end: 24 * MiB, downloaded: 0, state: 'active' },
+    ];
+    const received = new Map([[segments[1]!, 10 * MiB + 4 * MiB]]);
+    const stolen = stealHalf(segments, 256 * 1024, (segment) => received.get(segment) ?? segment.start + segment.downloaded);
+    // 6 MiB remain after the received position 14 MiB: the thief takes [17, 20).
+    expect(stolen).toEqual({ start: 17 * MiB, end: 20 * MiB, downloaded: 0, state: 'pending' });
+    expect(segments.find((segment) => segment.start === 10 * MiB)?.end).toBe(17 * MiB);
+    expect(coversExactly(segments, 24 * MiB)).toBe(true);
+  });
+
+  it('does not split what is too small to be worth another connection', () => {
+    const segments: SegmentSnapshot[] = [{ start: 0, end: 400 * 1024, downloaded: 0, state: 'active' }];
+    expect(stealHalf(segments, 256 * 1024)).toBeNull();
+    expect(segments).toHaveLength(1);
+  });
+
+  it('picks the largest free pending segment and knows when the file is complete', () => {
+    const segments = planSegments(4 * MiB, 4);
+    segments[0]!.downloaded = MiB;
+    segments[0]!.state = 'done';
+    segments[2]!.downloaded = MiB / 2;
+    const busy = new Set([segments[1]!]);
+    expect(nextPending(segments, busy)).toBe(segments[3]);
+    expect(isComplete(segments, 4 * MiB)).toBe(false);
+    for (const segment of segments) segment.downloaded = (segment.end ?? 0) - segment.start;
+    expect(isComplete(segments, 4 * MiB)).toBe(true);
+    expect(totalDownloaded(segments)).toBe(4 * MiB);
+  });
+
+  it('rejects plans with gaps, overlaps or impossible counts, and compacts finished runs', () => {
+    expect(coversExactly([{ start: 0, end: 5, downloaded: 0, state: 'pending' }, { start: 6, end: 10, downloaded: 0, state: 'pending' }], 10)).toBe(false);
+    expect(coversExactly([{ start: 0, end: 6, downloaded: 0, state: 'pending' }, { start: 5, end: 10, downloaded: 0, state: 'pending' }], 10)).toBe(false);
+    expect(coversExactly([{ start: 0, end: 10, downloaded: 11, state: 'pending' }], 10)).toBe(false);
+    const compacted = compactSegments([
+      { start: 0, end: 5, downloaded: 5, state: 'done' },
+      { start: 5, end: 8, downloaded: 3, state: 'done' },
+      { start: 8, end: 10, downloaded: 1, state: 'pending' },
+    ]);
+    expect(compacted).toEqual([{ start: 0, end: 10, downloaded: 9, state: 'pending' }]);
+  });
+});

@@ -1,0 +1,214 @@
+import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../shared/download/errors.ts';
+import type { SegmentSnapshot } from '../../../shared/download/types.ts';
+import { closeBody, type HttpResponse } from '../http/request.ts';
+import { isRetryable } from '../policy/retry.ts';
+import { clampConnections, MIN_STEAL_BYTES, nextPending, stealHalf } from '../policy/segments.ts';
+import type { PartFile } from './part-file.ts';
+import { openRange, type RequestSettings } from './requests.ts';
+import { contentLength } from './response-check.ts';
+import { pumpBody, type Reader } from './segment-pump.ts';
+import type { RateLimiter, ResourceMetadata, TransferJob } from './types.ts';
+
+/**
+ * The connections of one attempt. Each worker takes a pending segment, or
+ * steals half of the largest remaining one, and streams it into the file.
+ * A worker whose connection fails with a retryable error reconnects at once if
+ * that connection delivered bytes, and otherwise leaves its segment to the
+ * others (a server limiting connections per client then simply gets fewer).
+ * The attempt fails when no worker is left and bytes are missing; a fatal
+ * error (disk, changed file, 4xx) stops every connection at once.
+ */
+
+const TICK_MS = 100;
+const CHECKPOINT_EVERY_MS = 1000;
+/**
+ * Memory for write batches across the connections of one download. 1 MiB per
+ * connection at most: larger batches measured no faster and raise peak RSS.
+ */
+const BATCH_BUDGET_BYTES = 16 * 1024 * 1024;
+const MAX_BATCH_BYTES = 1024 * 1024;
+const MIN_BATCH_BYTES = 256 * 1024;
+
+export interface PoolOptions {
+  settings: RequestSettings;
+  job: TransferJob;
+  limiters: readonly RateLimiter[];
+  /** The transfer's signal (pause, cancel). */
+  signal: AbortSignal;
+  onProgress(receivedBytes: number, segments: SegmentSnapshot[]): void;
+  onCheckpointDue(): void;
+  onBytes(bytes: Uint8Array): void;
+}
+
+interface ActiveReader extends Reader {
+  controller: AbortController;
+}
+
+export class ConnectionPool {
+  readonly #options: PoolOptions;
+  readonly #controller = new AbortController();
+  /** Aborted by the transfer's signal, or by a fatal error of any connection. */
+  readonly signal: AbortSignal;
+  readonly #readers = new Set<ActiveReader>();
+  #fatal: unknown = null;
+  #lastError: unknown = null;
+
+  constructor(options: PoolOptions) {
+    this.#options = options;
+    this.signal = AbortSignal.any([options.signal, this.#controller.signal]);
+  }
+
+  /** Stops every connection of this attempt with `error` (a failed checkpoint, for instance). */
+  fail(error: unknown): void {
+    this.#fatal ??= error;
+    this.#controller.abort(error);
+  }
+
+  /**
+   * Downloads every missing byte of `segments` (mutated in place). `initial` is
+   * the probe's response for its segment, already open.
+   */
+  async run(
+    metadata: ResourceMetadata,
+    segments: SegmentSnapshot[],
+    file: PartFile,
+    initial: { response: HttpResponse; segment: SegmentSnapshot } | null,
+  ): Promise<void> {
+    const workers = metadata.acceptsRanges ? clampConnections(this.#options.job.connections) : 1;
+    const batchBytes = Math.min(MAX_BATCH_BYTES, Math.max(MIN_BATCH_BYTES, Math.floor(BATCH_BUDGET_BYTES / workers)));
+    const busy = new Set<SegmentSnapshot>();
+    let url = this.#options.settings.url;
+    let opening = initial;
+    if (opening === null) {
+      // Resuming: one validating request first, so a changed file costs one request, not N.
+      const segment = nextPending(segments, busy);
+      if (segment === null) return;
+      const response = await this.#open(metadata, url, segment, segment.start + segment.downloaded, this.signal);
+      opening = { response, segment };
+    }
+    url = opening.response.finalUrl;
+
+    const ticker = setInterval(() => this.#tick(segments), TICK_MS);
+    const checkpointTicker = setInterval(() => this.#options.onCheckpointDue(), CHECKPOINT_EVERY_MS);
+    const context: WorkerContext = { metadata, segments, file, busy, batchBytes, url: () => url, acceptsRanges: metadata.acceptsRanges };
+    try {
+      const first = this.#worker(context, opening);
+      const others = Array.from({ length: workers - 1 }, () => this.#worker(context, null));
+      await Promise.all([first, ...others]);
+    } finally {
+      clearInterval(ticker);
+      clearInterval(checkpointTicker);
+      this.#tick(segments);
+    }
+    if (this.#options.signal.aborted) throw this.#options.signal.reason;
+    if (this.#fatal !== null) throw this.#fatal;
+    const missing = segments.some((segment) => segment.end === null ? segment.state !== 'done' : segment.start + segment.downloaded < segment.end);
+    if (missing) throw this.#lastError ?? new DownloadError(C.protocol, undefined, { details: { reason: 'the connections ended early' }, retryable: true });
+  }
+
+  async #open(metadata: ResourceMetadata, url: string, segment: SegmentSnapshot, from: number, signal: AbortSignal): Promise<HttpResponse> {
+    return openRange(this.#options.settings, url, metadata, from, segment.end as number, signal);
+  }
+
+  async #worker(context: WorkerContext, opening: { response: HttpResponse; segment: SegmentSnapshot } | null): Promise<void> {
+    let pending = opening;
+    for (;;) {
+      if (this.signal.aborted) {
+        if (pending) closeBody(pending.response.body);
+        return;
+      }
+      const segment = pending?.segment ?? nextPending(context.segments, context.busy) ?? (context.acceptsRanges ? stealHalf(context.segments, MIN_STEAL_BYTES, (s) => this.#positionOf(s)) : null);
+      if (segment === null) return;
+      context.busy.add(segment);
+      segment.state = 'active';
+      const reader: ActiveReader = {
+        segment,
+        received: segment.start + segment.downloaded,
+        lastActivityAt: performance.now(),
+        heldBack: false,
+        controller: new AbortController(),
+      };
+      this.#readers.add(reader);
+      const signal = AbortSignal.any([this.signal, reader.controller.signal]);
+      const startedAt = reader.received;
+      try {
+        const response = pending?.response ?? (await this.#open(context.metadata, context.url(), segment, reader.received, signal));
+        pending = null;
+        const expected = contentLength(response);
+        const result = await pumpBody(response.body, reader, {
+          file: context.file,
+          limiters: this.#options.limiters,
+          signal,
+          batchBytes: context.batchBytes,
+          expectedBodyBytes: expected,
+          onBytes: this.#options.onBytes,
+          url: response.finalUrl,
+        });
+        if (result.complete) {
+          segment.state = 'done';
+        } else if (segment.end === null) {
+          // A body of unknown length is complete when it ends.
+          segment.end = segment.start + segment.downloaded;
+          segment.state = 'done';
+        } else if (expected === null || result.consumed < expected || result.consumed === 0) {
+          throw new DownloadError(C.bodyTooShort, undefined, {
+            details: { expected: expected ?? segment.end - segment.start, received: result.consumed, url: response.finalUrl },
+          });
+        }
+        // else: the server sent less than asked, in a well-formed answer; ask again for the rest.
+      } catch (caught) {
+        if (pending) closeBody(pending.response.body);
+        pending = null;
+        // The whole attempt is stopping (pause, cancel, another connection's fatal error): the pool reports why.
+        if (this.signal.aborted) return;
+        const error = reader.controller.signal.aborted ? reader.controller.signal.reason : caught;
+        if (!isRetryable(error)) {
+          this.fail(error);
+          return;
+        }
+        this.#lastError = error;
+        // A connection that made progress reconnects at once, if ranges let it continue where it stopped.
+        if (reader.received > startedAt && context.acceptsRanges && segment.end !== null) continue;
+        return; // leave the segment to the others; if none is left, the attempt fails and the session retries
+      } finally {
+        this.#readers.delete(reader);
+        context.busy.delete(segment);
+        if (segment.state === 'active') segment.state = 'pending';
+      }
+    }
+  }
+
+  /** Where a segment's connection really is (received bytes count as taken). */
+  #positionOf(segment: SegmentSnapshot): number {
+    for (const reader of this.#readers) if (reader.segment === segment) return reader.received;
+    return segment.start + segment.downloaded;
+  }
+
+  #tick(segments: SegmentSnapshot[]): void {
+    const now = performance.now();
+    const stallMs = this.#options.job.stallTimeoutMs;
+    for (const reader of this.#readers) {
+      if (!reader.heldBack && now - reader.lastActivityAt > stallMs && !reader.controller.signal.aborted) {
+        reader.controller.abort(new DownloadError(C.stalled, undefined, { details: { timeoutMs: stallMs } }));
+      }
+    }
+    let received = 0;
+    const live = segments.map((segment) => {
+      const position = this.#positionOf(segment);
+      const downloaded = Math.max(segment.downloaded, position - segment.start);
+      received += downloaded;
+      return { ...segment, downloaded };
+    });
+    this.#options.onProgress(received, live);
+  }
+}
+
+interface WorkerContext {
+  metadata: ResourceMetadata;
+  segments: SegmentSnapshot[];
+  file: PartFile;
+  busy: Set<SegmentSnapshot>;
+  batchBytes: number;
+  url(): string;
+  acceptsRanges: boolean;
+}

@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rm, stat } from 'node:fs/promises';
+import { patternBytes, startFaultServer, type FaultServer, type RouteSpec } from '../../testing/fault-server.ts';
+import { runTransfer } from './index.ts';
+import { listFiles, makeJob, recordingCallbacks, sha256, sha256OfFile, tempDirectory, unlimited, type Recorded } from './test-support.ts';
+import type { ResumeState } from './types.ts';
+
+/** Runs a download until `stopAfterBytes` are checkpointed, then aborts it; returns what a store would have kept. */
+async function interrupted(url: string, directory: string, connections: number, stopAfterBytes: number): Promise<{ resume: ResumeState; recorded: Recorded; error: unknown }> {
+  const controller = new AbortController();
+  const reason = new Error('paused by the test');
+  const { callbacks, recorded } = recordingCallbacks({
+    onCheckpoint: (segments) => {
+      if (segments.reduce((sum, segment) => sum + segment.downloaded, 0) >= stopAfterBytes) controller.abort(reason);
+    },
+  });
+  const error = await runTransfer(makeJob(url, directory, { connections }), callbacks, unlimited(), controller.signal).catch((caught: unknown) => caught);
+  expect(error).toBe(reason);
+  const metadata = recorded.metadata.at(-1);
+  const segments = recorded.checkpoints.at(-1);
+  if (!metadata || !segments) throw new Error('no metadata or checkpoint before the abort');
+  // The test is about resuming: the first run must have stopped part way.
+  expect(segments.reduce((sum, segment) => sum + segment.downloaded, 0)).toBeLessThan(metadata.totalBytes ?? 0);
+  return { resume: { metadata, segments }, recorded, error };
+}
+
+describe('runTransfer: resume', () => {
+  let server: FaultServer;
+  let directory: { path: string; remove(): Promise<void> };
+  const body = patternBytes(4 * 1024 * 1024);
+  const throttled: RouteSpec = { body, throttle: 128 * 1024 };
+
+  beforeEach(async () => {
+    server = await startFaultServer();
+    directory = await tempDirectory();
+  });
+  afterEach(async () => {
+    await server.close();
+    await directory.remove();
+  });
+
+  it('continues from the bytes on disk with If-Range carrying the strong ETag', async () => {
+    server.route('/r.bin', throttled);
+    const { resume } = await interrupted(server.url('/r.bin'), directory.path, 2, 64 * 1024);
+    expect(await listFiles(directory.path)).toEqual(['r.bin.part']);
+    const done = resume.segments.reduce((sum, segment) => sum + segment.downloaded, 0);
+    expect(done).toBeGreaterThan(0);
+
+    server.route('/r.bin', { body });
+    const before = server.requests('/r.bin').length;
+    const { callbacks, recorded } = recordingCallbacks();
+    const result = await runTransfer(makeJob(server.url('/r.bin'), directory.path, { connections: 2, resume }), callbacks, unlimited(), new AbortController().signal);
+    expect(await sha256OfFile(result.filePath)).toBe(sha256(body));
+    expect(recorded.restarts).toBe(0);
+    const resumed = server.requests('/r.bin').slice(before);
+    expect(resumed[0]?.headers['if-range']).toBe(resume.metadata.etag);
+    expect(resumed[0]?.headers.range).not.toBe('bytes=0-');
+    // Only the missing bytes were fetched again.
+    const firstOffset = Number(/bytes=(\d+)-/.exec(resumed[0]?.headers.range ?? '')?.[1]);
+    expect(firstOffset).toBeGreaterThan(0);
+  });
+
+  it('uses Last-Modified for If-Range when the server sends no ETag', async () => {
+    server.route('/lm.bin', { ...throttled, etag: null });
+    const { resume } = await interrupted(server.url('/lm.bin'), directory.path, 1, 64 * 1024);
+    expect(resume.metadata.etag).toBeNull();
+    server.route('/lm.bin', { body, etag: null });
+    const before = server.requests('/lm.bin').length;
+    const { callbacks } = recordingCallbacks();
+    const result = await runTransfer(makeJob(server.url('/lm.bin'), directory.path, { resume }), callbacks, unlimited(), new AbortController().signal);
+    expect(await sha256OfFile(result.filePath)).toBe(sha256(body));
+    expect(server.requests('/lm.bin')[before]?.headers['if-range']).toBe(resume.metadata.lastModified);
+  });
+
+  it('starts over from zero, and says so, when the file changed on the server', async () => {
+    server.route('/c.bin', throttled);
+    const { resume } = await interrupted(server.url('/c.bin'), directory.path, 4, 64 * 1024);
+    const changed = patternBytes(3 * 1024 * 1024 + 3, 99);
+    server.route('/c.bin', { body: changed });
+    const { callbacks, recorded } = recordingCallbacks();
+    const result = await runTransfer(makeJob(server.url('/c.bin'), directory.path, { connections: 4, resume }), callbacks, unlimited(), new AbortController().signal);
+    expect(await sha256OfFile(result.filePath)).toBe(sha256(changed));
+    expect(recorded.restarts).toBe(1);
+    // The store heard "nothing on disk" before any byte of the new version was claimed.
+    expect(recorded.checkpoints[0]).toEqual([]);
+    expect(recorded.metadata.at(-1)?.etag).not.toBe(resume.metadata.etag);
+    expect(result.fileName).toBe('c.bin');
+  });
+
+  it('starts over when a server without validators now sends a different size', async () => {
+    server.route('/n.bin', { ...throttled, etag: null, lastModified: null });
+    const { resume } = await interrupted(server.url('/n.bin'), directory.path, 1, 64 * 1024);
+    const changed = patternBytes(2 * 1024 * 1024, 5);
+    server.route('/n.bin', { body: changed, etag: null, lastModified: null });
+    const { callbacks, recorded } = recordingCallbacks();
+    const result = await runTransfer(makeJob(server.url('/n.bin'), directory.path, { resume }), callbacks, unlimited(), new AbortController().signal);
+    expect(await sha256OfFile(result.filePath)).toBe(sha256(changed));
+    expect(recorded.restarts).toBe(1);
+  });
+
+  it('stops every connection promptly on abort and keeps a .part that resumes correctly', async () => {
+    server.route('/slow.bin', { body, throttle: 256 * 1024 });
+    const controller = new AbortController();
+    const { callbacks, recorded } = recordingCallbacks();
+    const running = runTransfer(makeJob(server.url('/slow.bin'), directory.path, { connections: 4 }), callbacks, unlimited(), controller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const abortedAt = Date.now();
+    const reason = new Error('cancelled by the test');
+    controller.abort(reason);
+    await expect(running).rejects.toBe(reason);
+    expect(Date.now() - abortedAt).toBeLessThan(500);
+    const part = await stat(`${directory.path}/slow.bin.part`);
+    expect(part.size).toBe(body.length);
+    const metadata = recorded.metadata.at(-1);
+    const segments = recorded.checkpoints.at(-1);
+    expect(segments?.some((segment) => segment.downloaded > 0)).toBe(true);
+
+    server.route('/slow.bin', { body });
+    const again = recordingCallbacks();
+    const result = await runTransfer(
+      makeJob(server.url('/slow.bin'), directory.path, { connections: 4, resume: { metadata: metadata!, segments: segments! } }),
+      again.callbacks,
+      unlimited(),
+      new AbortController().signal,
+    );
+    expect(await sha256OfFile(result.filePath)).toBe(sha256(body));
+  });
+
+  it('keeps the bytes when a refreshed URL serves the same file (the engine\'s "refresh URL")', async () => {
+    server.route('/expired.bin', throttled);
+    const { resume } = await interrupted(server.url('/expired.bin'), directory.path, 2, 64 * 1024);
+    server.route('/expired.bin', { status: 403 });
+    server.route('/fresh.bin', { body });
+    const { callbacks, recorded } = recordingCallbacks();
+    const result = await runTransfer(makeJob(server.url('/fresh.bin?token=new'), directory.path, { connections: 2, resume }), callbacks, unlimited(), new AbortController().signal);
+    expect(await sha256OfFile(result.filePath)).toBe(sha256(body));
+    expect(recorded.restarts).toBe(0);
+    expect(result.fileName).toBe('expired.bin');
+    // The bytes on disk were never discarded, and the first request continues a stored segment.
+    expect(recorded.checkpoints.some((segments) => segments.length === 0)).toBe(false);
+    const first = server.requests('/fresh.bin')[0];
+    expect(first?.headers['if-range']).toBe(resume.metadata.etag);
+    const start = Number(/^bytes=(\d+)-/.exec(first?.headers.range ?? '')?.[1]);
+    expect(resume.segments.map((segment) => segment.start + segment.downloaded)).toContain(start);
+  });
+
+  it('leaves no orphan .part when stopped before the store heard of the download', async () => {
+    server.route('/early.bin', { body });
+    const controller = new AbortController();
+    const reason = new Error('cancelled early');
+    const { callbacks } = recordingCallbacks({
+      onMetadata: async () => {
+        controller.abort(reason);
+        throw reason;
+      },
+    });
+    await expect(runTransfer(makeJob(server.url('/early.bin'), directory.path), callbacks, unlimited(), controller.signal)).rejects.toBe(reason);
+    expect(await listFiles(directory.path)).toEqual([]);
+  });
+
+  it('starts over when the .part file is gone or shorter than the bytes it should hold', async () => {
+    server.route('/lost.bin', throttled);
+    const { resume } = await interrupted(server.url('/lost.bin'), directory.path, 2, 64 * 1024);
+    await rm(`${directory.path}/lost.bin.part`);
+    server.route('/lost.bin', { body });
+    const { callbacks, recorded } = recordingCallbacks();
+    const result = await runTransfer(makeJob(server.url('/lost.bin'), directory.path, { connections: 2, resume }), callbacks, unlimited(), new AbortController().signal);
+    expect(await sha256OfFile(result.filePath)).toBe(sha256(body));
+    expect(result.fileName).toBe('lost.bin');
+    expect(recorded.checkpoints[0]).toEqual([]);
+  });
+
+  it('starts over (without claiming a change) when the server stopped honouring ranges', async () => {
+    server.route('/ig.bin', throttled);
+    const { resume } = await interrupted(server.url('/ig.bin'), directory.path, 1, 64 * 1024);
+    server.route('/ig.bin', { body, ignoreRange: true });
+    const { callbacks, recorded } = recordingCallbacks();
+    const result = await runTransfer(makeJob(server.url('/ig.bin'), directory.path, { connections: 4, resume }), callbacks, unlimited(), new AbortController().signal);
+    expect(await sha256OfFile(result.filePath)).toBe(sha256(body));
+    expect(recorded.restarts).toBe(0);
+    expect(recorded.metadata.at(-1)?.acceptsRanges).toBe(false);
+  });
+});
