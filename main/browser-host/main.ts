@@ -15,6 +15,7 @@ import { createAppService } from '../app/service.ts';
 import { STATE_DIR_ENV, stateDirectory } from '../engine/app-paths.ts';
 import { setup, shutdown } from '../reactor/index.ts';
 import { startBrowserHost } from './server.ts';
+import { TRANSFER_PROCESS_FLAGS } from '../engine/transfer/process-flags.ts';
 
 export const DEFAULT_PORT = 7878;
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -50,7 +51,7 @@ const stateDir = values['state-dir'] ? resolve(values['state-dir']) : stateDirec
 process.env[STATE_DIR_ENV] = stateDir;
 const version = (JSON.parse(await readFile(resolve(root, 'package.json'), 'utf8')) as { version: string }).version;
 
-setup({ module: ENGINE_MODULE, env: { ...process.env, [STATE_DIR_ENV]: stateDir } });
+setup({ module: ENGINE_MODULE, env: { ...process.env, [STATE_DIR_ENV]: stateDir }, execArgv: [...TRANSFER_PROCESS_FLAGS] });
 const service = createAppService({ host: 'browser', platform: headlessPlatform, version });
 service.start();
 

@@ -16,6 +16,7 @@ import { installApplicationMenu } from './menu.ts';
 import { electronPlatform } from './platform.ts';
 import { denyAllPermissions, lockDownWebContents, registerAppScheme, serveAppScheme } from './security.ts';
 import { spawnUtilityReactor } from './utility-process-transport.ts';
+import { TRANSFER_PROCESS_FLAGS } from '../engine/transfer/process-flags.ts';
 import { createMainWindow } from './window.ts';
 
 const here = import.meta.dirname;
@@ -115,7 +116,7 @@ function main(): void {
     denyAllPermissions(session.defaultSession);
     serveAppScheme(session.defaultSession, paths.renderer);
 
-    setup({ module: paths.engineModule, spawn: () => spawnUtilityReactor(paths.reactorEntry) });
+    setup({ module: paths.engineModule, spawn: () => spawnUtilityReactor(paths.reactorEntry, { execArgv: [...TRANSFER_PROCESS_FLAGS] }) });
     service = createAppService({ host: 'electron', platform: electronPlatform(), version: app.getVersion() });
     service.start();
     const readyService = service;

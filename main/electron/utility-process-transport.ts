@@ -16,8 +16,8 @@ export function describeUtilityExit(code: number, killedByUs: boolean): string {
 }
 
 /** Starts the reactor entry in a utility process and connects to it. */
-export function spawnUtilityReactor(entryPath: string): ReactorTransport {
-  const child = utilityProcess.fork(entryPath, [], { serviceName: 'Skein Reactor', stdio: 'pipe' });
+export function spawnUtilityReactor(entryPath: string, options: { execArgv?: string[] } = {}): ReactorTransport {
+  const child = utilityProcess.fork(entryPath, [], { serviceName: 'Skein Reactor', stdio: 'pipe', execArgv: options.execArgv ?? [] });
   // Piped output must be read or the child blocks once the pipe is full.
   child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(`[reactor] ${chunk.toString()}`));
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[reactor] ${chunk.toString()}`));

@@ -4,7 +4,10 @@ import type { HostMessage, ReactorExit, ReactorMessage, ReactorSpawner, ReactorT
 export interface ChildProcessSpawnOptions {
   /** The reactor entry script (main/reactor/entry.ts, or the bundled reactor.js). */
   entry: string;
+  /** Replaces the default runtime flags. */
   execArgv?: string[];
+  /** Added to the default runtime flags. */
+  extraExecArgv?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -27,7 +30,7 @@ export function childProcessSpawner(options: ChildProcessSpawnOptions): ReactorS
 export function spawnChildReactor(options: ChildProcessSpawnOptions): ReactorTransport {
   const child = fork(options.entry, [], {
     serialization: 'advanced',
-    execArgv: options.execArgv ?? defaultExecArgv(options.entry),
+    execArgv: [...(options.execArgv ?? defaultExecArgv(options.entry)), ...(options.extraExecArgv ?? [])],
     env: options.env ?? process.env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

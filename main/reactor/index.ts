@@ -30,6 +30,8 @@ export interface SetupOptions {
   entry?: string;
   /** Environment of the reactor process (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** Extra runtime flags for the reactor process (e.g. V8 heap tuning for the engine). */
+  execArgv?: string[];
   restartPolicy?: RestartPolicy | null;
   stopGracePeriodMs?: number;
 }
@@ -59,11 +61,11 @@ export function defaultReactorEntry(): string {
 }
 
 /** In Electron's main process the reactor is a utility process; elsewhere a Node child process. */
-function defaultSpawner(entry: string, env: NodeJS.ProcessEnv | undefined): ReactorSpawner {
+function defaultSpawner(entry: string, options: SetupOptions): ReactorSpawner {
   const inElectronMain = Boolean(process.versions.electron) && (process as { type?: string }).type === 'browser';
-  if (!inElectronMain) return childProcessSpawner({ entry, env });
+  if (!inElectronMain) return childProcessSpawner({ entry, env: options.env, extraExecArgv: options.execArgv });
   // Loaded only inside Electron: the adapter imports 'electron', which plain Node does not have.
-  return async () => (await import('../electron/utility-process-transport.ts')).spawnUtilityReactor(entry);
+  return async () => (await import('../electron/utility-process-transport.ts')).spawnUtilityReactor(entry, { execArgv: options.execArgv });
 }
 
 function install(created: ReactorClient): void {
@@ -89,7 +91,7 @@ export function setup(options: SetupOptions): void {
   install(
     new ReactorClient({
       module,
-      spawn: options.spawn ?? defaultSpawner(entry, options.env),
+      spawn: options.spawn ?? defaultSpawner(entry, options),
       restartPolicy: options.restartPolicy,
       stopGracePeriodMs: options.stopGracePeriodMs,
     }),
