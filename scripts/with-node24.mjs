@@ -45,7 +45,7 @@ let nodeBinary = process.execPath;
 if (!isRecentEnough(process.version)) {
   nodeBinary = ensureNode24();
   const version = execFileSync(nodeBinary, ['--version'], { encoding: 'utf8' }).trim();
-  console.log(`skein: Node ${process.version} is too old for Skein (needs >= ${MINIMUM.join('.')}); running under Node ${version} from the npm registry.`);
+  console.error(`skein: Node ${process.version} is too old for Skein (needs >= ${MINIMUM.join('.')}); running under Node ${version} from the npm registry.`);
 }
 
 // Child processes that call `node` (tests forking helpers, npm scripts) get the same binary.
