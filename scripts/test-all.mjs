@@ -8,6 +8,8 @@ const steps = [
   ['type check (preload)', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.preload.json']],
   ['type check (renderer)', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.web.json']],
   ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
+  // The app's bundles (main, reactor, engine, preload, renderer); tests below run the built ones too.
+  ['build', ['node_modules/electron-vite/bin/electron-vite.js', 'build']],
   ['unit and integration tests', ['node_modules/vitest/vitest.mjs', 'run']],
 ];
 if (existsSync('e2e/run.mjs')) steps.push(['end-to-end tests in Chromium (browser host)', ['e2e/run.mjs']]);
