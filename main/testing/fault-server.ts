@@ -283,11 +283,26 @@ async function sendBody(req: IncomingMessage, res: ServerResponse, body: Uint8Ar
   if (spec.stallAfter !== undefined && spec.stallAfter < body.length) return; // leave the socket open, silent
   if (sent < body.length || (typeof announced === 'number' && announced > sent)) {
     // The connection ends before the body does (dropAfter, or a Content-Length larger than the body).
-    await new Promise<void>((resolve) => res.socket?.end(resolve) ?? resolve());
-    res.socket?.destroy();
+    const socket = res.socket;
+    if (socket !== null) {
+      await endSocket(socket);
+      socket.destroy();
+    }
     return;
   }
   res.end();
+}
+
+/** Sends what is buffered, then FIN. Settles on 'close' too: a socket the client already closed never calls end's callback. */
+function endSocket(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) {
+      resolve();
+      return;
+    }
+    socket.once('close', () => resolve());
+    socket.end(() => resolve());
+  });
 }
 
 function waitForDrain(res: ServerResponse): Promise<void> {
@@ -299,5 +314,7 @@ function waitForDrain(res: ServerResponse): Promise<void> {
     };
     res.on('drain', done);
     res.on('close', done);
+    // A response that closed (the client went away) before these listeners existed emits neither again.
+    if (res.destroyed || !res.writableNeedDrain) done();
   });
 }

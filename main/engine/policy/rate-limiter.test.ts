@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { capacityFor, changeRate, createBucket, msUntilCredited, takeFromAll, takeTokens, TokenBucket, type LimiterClock } from './rate-limiter.ts';
+import type { RateLimiter } from '../transfer/types.ts';
+import {
+  capacityFor,
+  changeRate,
+  createBucket,
+  DEFAULT_SLICE_BYTES,
+  isUnlimited,
+  MAX_SLICE_BYTES,
+  MIN_SLICE_BYTES,
+  msUntilCredited,
+  sliceBytes,
+  sliceBytesFor,
+  takeFromAll,
+  takeTokens,
+  TokenBucket,
+  type LimiterClock,
+} from './rate-limiter.ts';
 
 /** A clock tests move by hand. */
 function fakeClock(): LimiterClock & { advance(ms: number): void } {
@@ -109,6 +125,28 @@ describe('TokenBucket', () => {
     clock.advance(600);
     await flush();
     expect(done).toBe(true);
+  });
+
+  it('takes a tenth of a second of traffic at a time, within 1 KiB and 64 KiB', () => {
+    expect(sliceBytes(100 * 1024)).toBe(10 * 1024);
+    expect(sliceBytes(1000)).toBe(MIN_SLICE_BYTES);
+    expect(sliceBytes(100 * 1024 * 1024)).toBe(MAX_SLICE_BYTES);
+    expect(sliceBytes(0)).toBe(MAX_SLICE_BYTES);
+    // A slice always fits the bucket's burst: the first one of a limited download never waits.
+    for (const rate of [1, 1000, 50_000, 1 << 20, 1 << 30]) expect(sliceBytes(rate)).toBeLessThanOrEqual(capacityFor(rate));
+  });
+
+  it('slices for the strictest limiter, and tells unlimited sets apart without taking', () => {
+    const custom: RateLimiter = { take: () => Promise.resolve(), setRate: () => undefined };
+    expect(sliceBytesFor([new TokenBucket(0), new TokenBucket(0)])).toBe(MAX_SLICE_BYTES);
+    expect(sliceBytesFor([new TokenBucket(200 * 1024), new TokenBucket(50 * 1024)])).toBe(5 * 1024);
+    expect(sliceBytesFor([new TokenBucket(0), custom])).toBe(DEFAULT_SLICE_BYTES);
+    expect(isUnlimited([new TokenBucket(0), new TokenBucket(0)])).toBe(true);
+    expect(isUnlimited([new TokenBucket(0), new TokenBucket(1000)])).toBe(false);
+    expect(isUnlimited([new TokenBucket(0), custom])).toBe(false);
+    const lifted = new TokenBucket(1000);
+    lifted.setRate(0);
+    expect(isUnlimited([lifted])).toBe(true);
   });
 
   it('measures close to its rate on a real clock', async () => {

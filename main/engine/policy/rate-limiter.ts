@@ -7,7 +7,8 @@ import type { RateLimiter } from '../transfer/types.ts';
  *
  * Takers go into debt: `take(n)` subtracts n at once and waits until the refill
  * has paid the debt back. A queue of takers is thereby served in order, and a big
- * take (one 64 KiB socket read under a 10 KiB/s limit) simply waits longer.
+ * take simply waits longer; readers take `sliceBytes` at a time, so the bytes of
+ * a socket read (up to 64 KiB) flow as they are paid for, not all after the last.
  */
 
 /** The bucket at one instant. `credited` counts every token ever added, so a waiter's target survives rate changes. */
@@ -154,6 +155,40 @@ export class TokenBucket implements RateLimiter {
 
 function sanitizeRate(bytesPerSecond: number): number {
   return Number.isFinite(bytesPerSecond) && bytesPerSecond > 0 ? Math.floor(bytesPerSecond) : 0;
+}
+
+/** Smallest and largest slice a limited reader takes at once (see sliceBytes). */
+export const MIN_SLICE_BYTES = 1024;
+export const MAX_SLICE_BYTES = 64 * 1024;
+/** The slice for a limiter whose rate is unknown (not a TokenBucket). */
+export const DEFAULT_SLICE_BYTES = 16 * 1024;
+
+/**
+ * How many bytes a limited reader takes at once at `rate`: a tenth of a second
+ * of traffic, so the first bytes come at once and the flow is even, within
+ * [1 KiB, 64 KiB] (a socket read is at most 64 KiB: faster limits cost nothing).
+ */
+export function sliceBytes(rate: number): number {
+  if (rate <= 0) return MAX_SLICE_BYTES;
+  return Math.min(MAX_SLICE_BYTES, Math.max(MIN_SLICE_BYTES, Math.floor(rate / 10)));
+}
+
+/** The slice for a set of limiters: the smallest any of them asks for. */
+export function sliceBytesFor(limiters: readonly RateLimiter[]): number {
+  let slice = MAX_SLICE_BYTES;
+  for (const limiter of limiters) {
+    const own = limiter instanceof TokenBucket ? sliceBytes(limiter.rate) : DEFAULT_SLICE_BYTES;
+    if (own < slice) slice = own;
+  }
+  return slice;
+}
+
+/** True when no limiter would ever wait: the reader's fast path, checked per chunk without allocating. */
+export function isUnlimited(limiters: readonly RateLimiter[]): boolean {
+  for (const limiter of limiters) {
+    if (!(limiter instanceof TokenBucket) || !limiter.unlimited) return false;
+  }
+  return true;
 }
 
 /** Takes from several limiters at once: waits for the slowest, so limits don't add up. */

@@ -9,6 +9,11 @@ import type { Readable } from 'node:stream';
  * the stream is paused until it settles. Resolves when the stream ends or
  * `onChunk` stops it; rejects with the stream's error, but never before a
  * pending `onChunk` promise has settled (no work outlives the call).
+ *
+ * A body may fail or close before anyone reads it (undici destroys it as soon as
+ * its socket drops, while the caller is still busy with the headers): its
+ * 'error' and 'close' have then already been emitted, so the stream's state is
+ * read as well as its events, and such a body settles the call at once.
  */
 export function consume(body: Readable, onChunk: (chunk: Uint8Array) => boolean | Promise<boolean>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -74,6 +79,10 @@ export function consume(body: Readable, onChunk: (chunk: Uint8Array) => boolean 
     body.on('end', onEnd);
     body.on('error', onError);
     body.on('close', onClose);
+    // Events that fired before these listeners existed are never repeated.
+    if (body.readableEnded) onEnd();
+    else if (body.errored !== null) onError(body.errored);
+    else if (body.destroyed) onClose();
   });
 }
 

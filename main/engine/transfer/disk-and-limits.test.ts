@@ -155,6 +155,26 @@ describe('runTransfer: disk, checksum and speed limits', () => {
     expect(await sha256OfFile(result.filePath)).toBe(sha256(body));
   }, 15_000);
 
+  it('starts a limited download at once and keeps it flowing evenly', async () => {
+    const own = new TokenBucket(32 * 1024);
+    const controller = new AbortController();
+    const startedAt = Date.now();
+    const seen: { at: number; bytes: number }[] = [];
+    const { callbacks } = recordingCallbacks({ onProgress: (bytes) => void seen.push({ at: Date.now() - startedAt, bytes }) });
+    setTimeout(() => controller.abort(new Error('enough')), 2000);
+    await runTransfer(makeJob(server.url('/f.bin'), directory.path), callbacks, { global: new TokenBucket(0), own }, controller.signal).catch(() => undefined);
+    const first = seen.find((sample) => sample.bytes > 0);
+    // A whole 64 KiB socket read at 32 KiB/s would first wait 1.5 s for its debt (the bucket holds 16 KiB).
+    expect(first?.at).toBeLessThan(600);
+    const at = (ms: number): number => seen.filter((sample) => sample.at <= ms).at(-1)?.bytes ?? 0;
+    // Even: every half second brings about 16 KiB, never a burst of a whole read nor a long silence.
+    for (const ms of [1000, 1500, 2000]) {
+      const gained = at(ms) - at(ms - 500);
+      expect(gained).toBeGreaterThan(8 * 1024);
+      expect(gained).toBeLessThan(28 * 1024);
+    }
+  });
+
   it('shares the global limit between downloads running at the same time', async () => {
     const global = new TokenBucket(1024 * 1024);
     const startedAt = Date.now();

@@ -90,6 +90,40 @@ describe('runTransfer: faults and retries', () => {
     expect(second?.headers['if-range']).toMatch(/^"/);
   });
 
+  it('retries a connection that drops before its body is read (no throttle), over one connection and over several', async () => {
+    const small = patternBytes(300_000);
+    for (const connections of [1, 4]) {
+      const path = `/early-drop-${connections}.bin`;
+      // Unthrottled, the drop reaches the client while the transfer is still busy with the headers (naming, the .part file).
+      server.route(path, sequence({ body: small, dropAfter: 50_000 }, { body: small }));
+      const { callbacks } = recordingCallbacks();
+      let guard: ReturnType<typeof setTimeout> | undefined;
+      // A hang fails here instead of timing out the test.
+      const outcome = await Promise.race([
+        runTransfer(makeJob(server.url(path), directory.path, { connections }), callbacks, unlimited(), signal, tuning),
+        new Promise<string>((resolve) => (guard = setTimeout(() => resolve('still running after 5 s'), 5000))),
+      ]);
+      clearTimeout(guard);
+      if (typeof outcome === 'string') throw new Error(`${connections} connection(s): ${outcome}`);
+      expect(await sha256OfFile(outcome.filePath)).toBe(sha256(small));
+      expect(server.requests(path).length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('settles promptly when aborted while a dropped connection is being retried', async () => {
+    server.route('/drop-then-silent.bin', sequence({ body, dropAfter: 50_000 }, { body, stallAfter: 0 }));
+    const controller = new AbortController();
+    const reason = new Error('paused');
+    const { callbacks } = recordingCallbacks({ onRetryScheduled: () => void setTimeout(() => controller.abort(reason), 50) });
+    const startedAt = Date.now();
+    const outcome = await Promise.race([
+      runTransfer(makeJob(server.url('/drop-then-silent.bin'), directory.path), callbacks, unlimited(), controller.signal, tuning).catch((caught: unknown) => caught),
+      new Promise((resolve) => setTimeout(() => resolve('still running after 3 s'), 3000)),
+    ]);
+    expect(outcome).toBe(reason);
+    expect(Date.now() - startedAt).toBeLessThan(2000);
+  });
+
   it('fails with ERR_BODY_TOO_SHORT when every answer is shorter than its Content-Length', async () => {
     server.route('/short', { body, contentLength: body.length + 1000, acceptRanges: false });
     const { callbacks } = recordingCallbacks();

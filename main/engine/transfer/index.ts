@@ -46,7 +46,9 @@ export interface TransferTuning {
  * calls onRestartedBecauseChanged.
  *
  * Speed limits: `limiters.own` and `limiters.global` (TokenBucket) may change
- * rate at any time; the transfer takes from both for every chunk it keeps.
+ * rate at any time; the transfer takes from both for every slice it keeps (a
+ * tenth of a second of traffic at most, see sliceBytes), and not at all while
+ * both are unlimited.
  */
 export async function runTransfer(
   job: TransferJob,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rm, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { patternBytes, startFaultServer, type FaultServer, type RouteSpec } from '../../testing/fault-server.ts';
+import { TokenBucket } from '../policy/rate-limiter.ts';
 import { runTransfer } from './index.ts';
 import { listFiles, makeJob, recordingCallbacks, sha256, sha256OfFile, tempDirectory, unlimited, type Recorded } from './test-support.ts';
 import type { ResumeState } from './types.ts';
@@ -124,6 +125,32 @@ describe('runTransfer: resume', () => {
       new AbortController().signal,
     );
     expect(await sha256OfFile(result.filePath)).toBe(sha256(body));
+  });
+
+  it('writes what it received before a pause: the last checkpoint claims it, and only bytes that are on disk', async () => {
+    for (const [connections, limited] of [[1, false], [4, false], [2, true]] as const) {
+      const path = `/pause-${connections}-${limited}.bin`;
+      server.route(path, limited ? { body } : { body, throttle: 1024 * 1024 });
+      const controller = new AbortController();
+      let receivedAtAbort = 0;
+      const { callbacks, recorded } = recordingCallbacks({
+        // Progress counts bytes received, written or not: stop while a write batch is still filling.
+        onProgress: (bytes) => {
+          if (bytes < 300 * 1024 || controller.signal.aborted) return;
+          receivedAtAbort = bytes;
+          controller.abort(new Error('paused'));
+        },
+      });
+      const limiters = limited ? { global: new TokenBucket(0), own: new TokenBucket(1024 * 1024) } : unlimited();
+      await runTransfer(makeJob(server.url(path), directory.path, { connections }), callbacks, limiters, controller.signal).catch(() => undefined);
+      const last = recorded.checkpoints.at(-1) ?? [];
+      expect(last.reduce((sum, segment) => sum + segment.downloaded, 0)).toBeGreaterThanOrEqual(receivedAtAbort);
+      const onDisk = await readFile(`${directory.path}${path}.part`);
+      for (const segment of last) {
+        const claimed = (bytes: Uint8Array): Buffer => Buffer.from(bytes.subarray(segment.start, segment.start + segment.downloaded));
+        expect(claimed(onDisk).equals(claimed(body))).toBe(true);
+      }
+    }
   });
 
   it('keeps the bytes when a refreshed URL serves the same file (the engine\'s "refresh URL")', async () => {

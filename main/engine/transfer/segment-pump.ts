@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { SegmentSnapshot } from '../../../shared/download/types.ts';
-import { takeFromAll } from '../policy/rate-limiter.ts';
+import { isUnlimited, sliceBytesFor, takeFromAll } from '../policy/rate-limiter.ts';
 import { toNetworkError } from '../http/network-errors.ts';
 import { closeBody } from '../http/request.ts';
 import { consume } from './consume.ts';
@@ -15,7 +15,9 @@ import type { RateLimiter } from './types.ts';
  * stole its second half): bytes past it are never written.
  *
  * `segment.downloaded` only grows once bytes are written; `reader.received`
- * (what came off the socket) runs ahead of it by at most two batches.
+ * (what came off the socket) runs ahead of it by at most two batches. However
+ * the pump ends (the segment's end, a network error, an abort), the bytes it
+ * received are written before it returns, and the body is closed.
  */
 
 /** The live state of one connection, watched for stalls and consulted by work stealing. */
@@ -88,6 +90,8 @@ export async function pumpBody(body: Readable, reader: Reader, options: PumpOpti
   // Whichever response this is (the probe's, opened before this connection existed), aborting stops it.
   const onAbort = (): void => void body.destroy(options.signal.reason as Error);
   options.signal.addEventListener('abort', onAbort, { once: true });
+  // 'abort' is never dispatched again to a listener added after it: a signal aborted already stops the body now.
+  if (options.signal.aborted) onAbort();
   try {
     if (!complete) {
       const stop = (): boolean => complete && (options.expectedBodyBytes === null || consumed < options.expectedBodyBytes);
@@ -109,14 +113,29 @@ export async function pumpBody(body: Readable, reader: Reader, options: PumpOpti
         // Stop at the segment's end, unless the body ends there anyway (then the connection stays reusable).
         return !stop();
       };
+      // Under a speed limit a chunk is kept slice by slice, each as soon as its tokens are granted: a
+      // limited download starts at once and flows evenly instead of in bursts of a whole socket read.
+      const keepLimited = async (chunk: Uint8Array): Promise<boolean> => {
+        for (let offset = 0; offset < chunk.byteLength; ) {
+          const slice = Math.min(chunk.byteLength - offset, sliceBytesFor(options.limiters));
+          // Speed limits count the bytes kept, not read-ahead past the segment's end that is thrown away.
+          const wait = takeFromAll(options.limiters, Math.min(slice, bytesWanted(segment, reader)), options.signal);
+          // Limits lifted meanwhile: the rest goes at once.
+          const size = wait === null ? chunk.byteLength - offset : slice;
+          if (wait !== null) await waitHeldBack(reader, wait);
+          const piece = offset === 0 && size === chunk.byteLength ? chunk : chunk.subarray(offset, offset + size);
+          offset += size;
+          const more = await keep(piece, performance.now());
+          if (!more || complete) return more;
+        }
+        return true;
+      };
       await consume(body, (chunk) => {
         const now = performance.now();
         reader.lastActivityAt = now;
         consumed += chunk.byteLength;
-        // Speed limits count the bytes kept, not read-ahead past the segment's end that is thrown away.
-        const wait = takeFromAll(options.limiters, Math.min(chunk.byteLength, bytesWanted(segment, reader)), options.signal);
-        if (wait === null) return keep(chunk, now);
-        return waitHeldBack(reader, wait).then(() => keep(chunk, performance.now()));
+        if (isUnlimited(options.limiters)) return keep(chunk, now);
+        return keepLimited(chunk);
       });
     }
     await flush();
@@ -127,7 +146,8 @@ export async function pumpBody(body: Readable, reader: Reader, options: PumpOpti
     throw toNetworkError(error, options.url);
   } finally {
     options.signal.removeEventListener('abort', onAbort);
-    if (!body.destroyed && (complete || options.signal.aborted)) closeBody(body);
+    // Whatever ended the pump (the segment's end, an abort, a failed write), nobody reads this body any more.
+    if (!body.destroyed) closeBody(body);
     // No write may outlive the pump: the caller checkpoints or closes the file next.
     if (inflight !== null) await inflight;
   }
