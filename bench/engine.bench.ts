@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { findNginx, startNginx, type NginxServer } from '../main/testing/nginx.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const CLI = join(ROOT, 'main/cli/skein.ts');
+// What `npm run cli` runs: the launcher, which runs the CLI in its own process with the compile cache on.
+const CLI = join(ROOT, 'main/cli/launch.mjs');
 const RUNS = Number(process.env.SKEIN_BENCH_RUNS ?? 3);
 const QUICK = process.env.SKEIN_BENCH_QUICK === '1';
 const MiB = 1 << 20;
@@ -141,7 +142,7 @@ async function repeat(label: string, prepare: () => void, argv: string[], cwd: s
 }
 
 function skeinArgs(state: string, out: string, extra: string[], urls: string[]): string[] {
-  return [process.execPath, '--disable-warning=ExperimentalWarning', CLI, 'get', ...urls, '--dir', out, '--state', state, '--quiet', ...extra];
+  return [process.execPath, CLI, 'get', ...urls, '--dir', out, '--state', state, '--quiet', ...extra];
 }
 
 async function main(): Promise<void> {
@@ -258,9 +259,13 @@ function writeBenchmarks(table: string, [nginx, curl, aria2c]: string[]): void {
   } catch {
     existing = '# Benchmarks\n\nFigures measured by `npm run bench:*` scripts; newest first.\n\n';
   }
-  // The newest run replaces the previous bench:engine section; other sections stay.
-  const previous = /## bench:engine[^\n]*\n[\s\S]*?(?=\n## |$)/.exec(existing);
-  const rest = previous ? `${existing.slice(0, previous.index)}${existing.slice(previous.index + previous[0].length).replace(/^\n+/, '')}` : existing;
+  // The newest run goes first and the one before it stays below for comparison; older
+  // bench:engine sections go (other sections stay).
+  const sections = [...existing.matchAll(/## bench:engine[^\n]*\n[\s\S]*?(?=\n## |$)/g)];
+  let rest = existing;
+  for (const stale of sections.slice(1).reverse()) {
+    rest = `${rest.slice(0, stale.index)}${rest.slice(stale.index + stale[0].length).replace(/^\n+/, '')}`;
+  }
   const marker = rest.indexOf('## ');
   const updated = marker === -1 ? `${rest.trimEnd()}\n\n${section}` : `${rest.slice(0, marker)}${section}\n${rest.slice(marker)}`;
   writeFileSync(path, updated);

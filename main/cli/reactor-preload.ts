@@ -10,3 +10,9 @@
  */
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
+
+// The CLI's reactor always hosts the engine: start loading it (and so opening the
+// store, see reactor-module.ts) now, alongside the reactor's own start-up, instead
+// of after the host's init message. The reactor's import of the same URL gets this
+// module; a failure here is left for that import to report.
+import('../engine/reactor-module.ts').catch(() => {});

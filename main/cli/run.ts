@@ -1,8 +1,6 @@
 /** What `skein` does with its arguments; the entry point is skein.ts. */
 import { parseArgs, USAGE, UsageError } from './args.ts';
 import { errorLine, type CliIo } from './engine-session.ts';
-import { runGet } from './get-command.ts';
-import { runList } from './list-command.ts';
 
 export async function main(argv: readonly string[], io: CliIo, cwd: string): Promise<number> {
   let command;
@@ -18,7 +16,9 @@ export async function main(argv: readonly string[], io: CliIo, cwd: string): Pro
     return 0;
   }
   try {
-    return command.command === 'list' ? runList(command, io) : await runGet(command, io);
+    // Each command loads only its own modules: `get` needs no SQLite here, `list` no reactor.
+    if (command.command === 'list') return (await import('./list-command.ts')).runList(command, io);
+    return await (await import('./get-command.ts')).runGet(command, io);
   } catch (error) {
     io.stderr.write(`${errorLine(error)}\n`);
     return 1;

@@ -2,14 +2,16 @@
  * The `skein` command line: `npm run -s cli -- get <url>...` or `... list`.
  * Exit status: 0 all downloads succeeded, 1 any failed, 2 usage error.
  *
- * This entry imports almost nothing before it starts the reactor process for a
- * `get` (see early-reactor.ts); the rest of the CLI loads while that boots.
+ * Start-up order matters here (a `get` of a small file is mostly start-up): the
+ * compile cache first, then the few modules that start the reactor process for a
+ * `get` (see early-reactor.ts), then the rest of the CLI while that boots.
  */
-import { parseArgs } from './args.ts';
-import { prespawnReactor } from './early-reactor.ts';
+import { enableCliCompileCache } from './compile-cache.ts';
 
-if (import.meta.main) {
-  const argv = process.argv.slice(2);
+/** Runs the command line in this process; the exit status goes to process.exitCode. */
+export async function runCli(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  enableCliCompileCache();
+  const [{ parseArgs }, { prespawnReactor }] = await Promise.all([import('./args.ts'), import('./early-reactor.ts')]);
   try {
     const command = parseArgs(argv, process.cwd());
     if (command.command === 'get') prespawnReactor(command.stateDir);
@@ -19,3 +21,5 @@ if (import.meta.main) {
   const { main } = await import('./run.ts');
   process.exitCode = await main(argv, { stdout: process.stdout, stderr: process.stderr }, process.cwd());
 }
+
+if (import.meta.main) await runCli();

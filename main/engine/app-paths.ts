@@ -30,6 +30,17 @@ export function userDataDirectory(facts: PlatformFacts = currentPlatform()): str
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), PRODUCT_NAME);
 }
 
+/**
+ * The per-user cache folder: `~/.cache/Skein` (`XDG_CACHE_HOME`), `~/Library/Caches/Skein`,
+ * `%LOCALAPPDATA%\Skein\Cache`. What is here can be deleted at any time and rebuilt.
+ */
+export function userCacheDirectory(facts: PlatformFacts = currentPlatform()): string {
+  const { platform, env, home } = facts;
+  if (platform === 'win32') return win32.join(env.LOCALAPPDATA || win32.join(home, 'AppData', 'Local'), PRODUCT_NAME, 'Cache');
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', PRODUCT_NAME);
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), PRODUCT_NAME);
+}
+
 /** The engine's state folder: `SKEIN_STATE_DIR` when the host set it, else the user data folder. */
 export function stateDirectory(facts: PlatformFacts = currentPlatform()): string {
   const fromHost = facts.env[STATE_DIR_ENV];

@@ -154,6 +154,23 @@ describe('the engine in its reactor process', () => {
     expect(resumed.some((request) => /^bytes=[1-9]/.test(request.headers.range ?? ''))).toBe(true);
   });
 
+  it('resumes an interrupted download as soon as the engine loads, before any call', async () => {
+    const body = patternBytes(2 << 20);
+    server.route('/eager.bin', { body, throttle: 1 << 20 });
+    let process = start();
+    const added = await add(process, { url: server.url('/eager.bin'), connections: 2 });
+    await until(() => get(process, added.id), (snapshot) => snapshot.downloadedBytes > 128 * 1024);
+    await process.kill();
+    const requestsBefore = server.requests('/eager.bin').length;
+
+    // No call at all: the module opens the store and recovers when it is loaded.
+    process = start();
+    const finalPath = join(downloads, 'eager.bin');
+    await until(async () => existsSync(finalPath), (present) => present, 20_000);
+    expect(server.requests('/eager.bin').length).toBeGreaterThan(requestsBefore);
+    expect(sha256(readFileSync(finalPath))).toBe(sha256(body));
+  });
+
   it('pauses and resumes without downloading the same bytes twice', async () => {
     const body = patternBytes(2 << 20);
     server.route('/pause.bin', { body, throttle: 512 * 1024 });

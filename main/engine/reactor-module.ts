@@ -3,11 +3,17 @@
  * process, and each named export is a reactor function of EngineApi. Nothing here
  * imports electron; the state folder comes from SKEIN_STATE_DIR (set by the host)
  * or the per-user data folder.
+ *
+ * When the host named the state folder, the engine opens as soon as this module
+ * loads: the store, then recovery, so interrupted downloads resume by themselves
+ * after a start or a crash restart without waiting for a first call. Without
+ * SKEIN_STATE_DIR (the module imported outside a reactor host) it opens on the
+ * first call, so merely importing it never takes the user's data folder.
  */
 import type { EngineApi } from '../../shared/download/engine-api.ts';
 import type { DownloadRequest, DownloadSnapshot, Settings } from '../../shared/download/types.ts';
 import type { ReactorContext } from '../../shared/reactor/context.ts';
-import { stateDirectory } from './app-paths.ts';
+import { STATE_DIR_ENV, stateDirectory } from './app-paths.ts';
 import type { DownloadManager } from './download-manager.ts';
 import { openEngine, type Engine } from './engine-host.ts';
 import { TokenBucket } from './policy/rate-limiter.ts';
@@ -17,23 +23,30 @@ let opening: Promise<Engine> | null = null;
 // The reactor gives every call the same emit; keep the latest so events flow between calls.
 let emit: ReactorContext['emit'] = () => {};
 
-/** The engine of this process, opened (and recovered) by the first call. */
-async function managerFor(context: ReactorContext): Promise<DownloadManager> {
-  emit = context.emit;
-  opening ??= openEngine({
+/** The engine of this process, opening it (store, recovery, queue) if it is not open or opening. */
+function openOnce(): Promise<Engine> {
+  if (opening) return opening;
+  const attempt = openEngine({
     stateDir: stateDirectory(),
     runTransfer: (job, callbacks, limiters, signal) => runTransfer(job, callbacks, limiters, signal),
     createLimiter: (bytesPerSecond) => new TokenBucket(bytesPerSecond),
+    // Events before the first call have no context to go out through; a host lists first anyway.
     emit: (topic, payload) => emit(topic, payload),
   });
-  try {
-    return (await opening).manager;
-  } catch (error) {
-    // A failed open (locked folder, unreadable store) is retried by the next call.
-    opening = null;
-    throw error;
-  }
+  opening = attempt;
+  // A failed open (locked folder, unreadable store) is retried by the next call, which reports it.
+  attempt.catch(() => {
+    if (opening === attempt) opening = null;
+  });
+  return attempt;
 }
+
+async function managerFor(context: ReactorContext): Promise<DownloadManager> {
+  emit = context.emit;
+  return (await openOnce()).manager;
+}
+
+if (process.env[STATE_DIR_ENV]) void openOnce().catch(() => {});
 
 /** Recognised by code: errors cross realms and processes, so `instanceof` is not reliable. */
 function isCallerCancel(reason: unknown): boolean {
