@@ -60,7 +60,7 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
     send({ t: 'event', topic, payload });
   }
 
-  async function run(id: number, fn: string, args: unknown[], controller: AbortController): Promise<void> {
+  function run(id: number, fn: string, args: unknown[], controller: AbortController): void {
     const target = functions?.get(fn);
     if (!target) {
       running.delete(id);
@@ -68,19 +68,28 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
       fail(id, new UnknownFunctionError(`No reactor function named "${fn}" in ${modulePath}; it exports: ${available}`));
       return;
     }
-    const context: ReactorContext = { signal: controller.signal, emit };
-    try {
-      const value = await target(context, ...args);
+    const succeed = (value: unknown): void => {
+      running.delete(id);
       if (controller.signal.aborted && isCancel(controller.signal.reason)) return;
       const message: ReactorMessage = { t: 'ok', id, value };
       resultOf.set(message, fn);
       send(message);
-    } catch (error) {
+    };
+    const failWith = (error: unknown): void => {
+      running.delete(id);
       if (controller.signal.aborted && isCancel(controller.signal.reason)) return;
       fail(id, error);
-    } finally {
-      running.delete(id);
+    };
+    let value: unknown;
+    try {
+      value = target({ signal: controller.signal, emit }, ...args);
+    } catch (error) {
+      failWith(error);
+      return;
     }
+    // Plain values answer in this turn; only real promises wait.
+    if (isThenable(value)) value.then(succeed, failWith);
+    else succeed(value);
   }
 
   function startCall(id: number, fn: string, args: unknown[]): void {
@@ -91,7 +100,7 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
       fail(id, loadFailure);
       return;
     }
-    void run(id, fn, args, controller);
+    run(id, fn, args, controller);
   }
 
   async function init(module: string): Promise<void> {
@@ -158,6 +167,10 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
     }
   };
   return endpoint.onMessage(receive);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function isCancel(reason: unknown): boolean {
