@@ -1,8 +1,13 @@
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent } from './undici.ts';
 
 /**
- * Connection pools, one per proxy configuration, shared by every download so
- * keep-alive connections are reused across segments and downloads.
+ * Connection pools, one per proxy and TLS configuration, shared by every
+ * download for the life of the process, so keep-alive connections are reused
+ * across segments and downloads of the same origin. undici never reuses a
+ * connection that failed or whose body was not read to its end, and closes one
+ * the server marked `Connection: close`. Idle connections close after a few
+ * seconds (or the server's `Keep-Alive: timeout`); closeAllPools() ends them all.
  *
  * With no proxy configured, HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and their
  * lower-case forms) decide, as curl and most tools do. A configured proxy is used
@@ -16,9 +21,15 @@ export interface TlsOptions {
   ca?: string | string[];
 }
 
+/**
+ * Connections per origin: a download opens at most MAX_CONNECTIONS (64), so this
+ * lets four such downloads of one site run at full width; past it, requests wait
+ * for a free connection instead of opening more.
+ */
+export const MAX_CONNECTIONS_PER_ORIGIN = 256;
+
 const POOL_OPTIONS = {
-  // The transfer decides how many connections a download opens; the pool must not cap them below 64.
-  connections: null,
+  connections: MAX_CONNECTIONS_PER_ORIGIN,
   pipelining: 1,
   keepAliveTimeout: 4_000,
   keepAliveMaxTimeout: 60_000,

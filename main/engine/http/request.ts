@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
-import { request as undiciRequest } from 'undici';
 import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../shared/download/errors.ts';
 import { dispatcherFor, type TlsOptions } from './dispatchers.ts';
 import { headersForRedirect } from './headers.ts';
 import { toNetworkError } from './network-errors.ts';
+import { request as undiciRequest } from './undici.ts';
 
 /**
  * One GET, redirects followed, through undici (measured faster than node:http

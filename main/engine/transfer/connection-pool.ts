@@ -1,8 +1,9 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../shared/download/errors.ts';
 import type { SegmentSnapshot } from '../../../shared/download/types.ts';
 import { closeBody, type HttpResponse } from '../http/request.ts';
 import { isRetryable } from '../policy/retry.ts';
-import { clampConnections, MIN_STEAL_BYTES, nextPending, stealHalf } from '../policy/segments.ts';
+import { clampConnections, MIN_SEGMENT_BYTES, MIN_STEAL_BYTES, nextPending, remainingBytes, stealHalf } from '../policy/segments.ts';
 import type { PartFile } from './part-file.ts';
 import { openRange, type RequestSettings } from './requests.ts';
 import { contentLength } from './response-check.ts';
@@ -74,7 +75,13 @@ export class ConnectionPool {
     file: PartFile,
     initial: { response: HttpResponse; segment: SegmentSnapshot } | null,
   ): Promise<void> {
-    const workers = metadata.acceptsRanges ? clampConnections(this.#options.job.connections) : 1;
+    // No more connections than MIN_SEGMENT_BYTES pieces of what is left (as planSegments does): extra ones
+    // would steal at once and cut a 1 MiB file into four requests on four new connections. A resume with
+    // few segments left of a large file still gets every connection: the extra ones steal.
+    const unfinished = segments.filter((segment) => segment.state !== 'done');
+    const left = unfinished.reduce((sum, segment) => sum + remainingBytes(segment), 0);
+    const worthwhile = Math.max(unfinished.length, Math.floor(left / MIN_SEGMENT_BYTES), 1);
+    const workers = metadata.acceptsRanges ? Math.min(clampConnections(this.#options.job.connections), worthwhile) : 1;
     const batchBytes = Math.min(MAX_BATCH_BYTES, Math.max(MIN_BATCH_BYTES, Math.floor(BATCH_BUDGET_BYTES / workers)));
     const busy = new Set<SegmentSnapshot>();
     let url = this.#options.settings.url;
@@ -112,7 +119,15 @@ export class ConnectionPool {
 
   async #worker(context: WorkerContext, opening: { response: HttpResponse; segment: SegmentSnapshot } | null): Promise<void> {
     let pending = opening;
+    /** The last response was read to its end: its connection goes back to the pool. */
+    let reusable = false;
     for (;;) {
+      if (reusable) {
+        // undici frees a connection one event-loop turn after its response ended; a request sent sooner
+        // opens a new connection instead of reusing this one for the next (stolen) segment.
+        reusable = false;
+        await nextTurn();
+      }
       if (this.signal.aborted) {
         if (pending) closeBody(pending.response.body);
         return;
@@ -144,6 +159,7 @@ export class ConnectionPool {
           onBytes: this.#options.onBytes,
           url: response.finalUrl,
         });
+        reusable = expected !== null && result.consumed === expected;
         if (result.complete) {
           segment.state = 'done';
         } else if (segment.end === null) {

@@ -49,6 +49,16 @@ describe('runTransfer: downloading', () => {
     expect(recorded.metadata[0]?.acceptsRanges).toBe(true);
   });
 
+  it('fetches a file too small to split with one request on one connection, however many connections are allowed', async () => {
+    const body = patternBytes(1024 * 1024);
+    server.route('/small.bin', { body });
+    const { callbacks } = recordingCallbacks();
+    const result = await runTransfer(makeJob(server.url('/small.bin'), directory.path, { connections: 8 }), callbacks, unlimited(), signal);
+    expect(await sha256OfFile(result.filePath)).toBe(sha256(body));
+    expect(server.requests('/small.bin').map((request) => request.headers.range)).toEqual(['bytes=0-']);
+    expect(server.connectionCount('/small.bin')).toBe(1);
+  });
+
   it('lets a fast connection take over half of a slow one, so the slow one does not hold the finish back', async () => {
     const body = patternBytes(4 * 1024 * 1024);
     // Connection-dependent speed: the first range request after the probe is throttled hard.
