@@ -104,14 +104,15 @@ export async function startNginx(options: NginxOptions): Promise<NginxServer> {
     const port = await freePort();
     const confPath = join(work, 'nginx.conf');
     writeFileSync(confPath, config(work, port, options));
-    const child = spawn(binary, ['-c', confPath, '-p', work, '-e', join(work, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group, so a forced stop takes the workers too, not only the master.
+    const child = spawn(binary, ['-c', confPath, '-p', work, '-e', join(work, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     let stderr = '';
     child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
     try {
       await waitForPort(port, child, work);
     } catch (error) {
       lastError = new Error(`${(error as Error).message} ${stderr}`.trim());
-      child.kill('SIGKILL');
+      killGroup(child, 'SIGKILL');
       continue;
     }
     const exited = new Promise<void>((resolve) => {
@@ -120,7 +121,7 @@ export async function startNginx(options: NginxOptions): Promise<NginxServer> {
     });
     // nginx outlives a parent that exits without stop(): a test that throws, a bench cut short.
     const killOnExit = (): void => {
-      child.kill('SIGKILL');
+      killGroup(child, 'SIGKILL');
     };
     process.once('exit', killOnExit);
     return {
@@ -131,7 +132,7 @@ export async function startNginx(options: NginxOptions): Promise<NginxServer> {
         process.off('exit', killOnExit);
         // SIGQUIT would wait for open connections; tests want it gone.
         child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3000);
         await exited;
         clearTimeout(timer);
         rmSync(work, { recursive: true, force: true });
@@ -140,4 +141,13 @@ export async function startNginx(options: NginxOptions): Promise<NginxServer> {
   }
   rmSync(work, { recursive: true, force: true });
   throw lastError instanceof Error ? lastError : new Error('nginx did not start');
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    child.kill(signal);
+  }
 }
