@@ -2,7 +2,8 @@
  * npm run bench:reactor — the reactor library's round trip next to a bare
  * child_process message round trip, in the same run on the same machine:
  * sequential latency (p50/p99 over 5,000 calls), pipelined throughput (20,000
- * calls), and heap growth over 100,000 stash/retrieve cycles.
+ * calls), and heap growth over 100,000 stash/retrieve cycles. The contenders run
+ * in alternating rounds in the same run.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -27,19 +28,34 @@ interface Measurement {
   callsPerSecond: number;
 }
 
-async function measure(roundTrip: (value: number) => Promise<unknown>): Promise<Measurement> {
-  for (let index = 0; index < WARMUP_CALLS; index++) await roundTrip(index);
-  const latencies: number[] = [];
-  for (let index = 0; index < SEQUENTIAL_CALLS; index++) {
-    const started = performance.now();
-    await roundTrip(index);
-    latencies.push(performance.now() - started);
+type RoundTrip = (value: number) => Promise<unknown>;
+
+const ROUNDS = 10;
+
+/**
+ * Measures the contenders in alternating rounds, so that a busy minute on a
+ * shared machine slows every contender alike instead of whichever ran then.
+ */
+async function measureInterleaved(contenders: RoundTrip[]): Promise<Measurement[]> {
+  for (const roundTrip of contenders) for (let index = 0; index < WARMUP_CALLS; index++) await roundTrip(index);
+  const latencies = contenders.map(() => [] as number[]);
+  const pipelinedSeconds = contenders.map(() => 0);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [which, roundTrip] of contenders.entries()) {
+      for (let index = 0; index < SEQUENTIAL_CALLS / ROUNDS; index++) {
+        const started = performance.now();
+        await roundTrip(index);
+        latencies[which]?.push(performance.now() - started);
+      }
+      const started = performance.now();
+      await Promise.all(Array.from({ length: PIPELINED_CALLS / ROUNDS }, (_, index) => roundTrip(index)));
+      pipelinedSeconds[which] = (pipelinedSeconds[which] ?? 0) + (performance.now() - started) / 1000;
+    }
   }
-  latencies.sort((a, b) => a - b);
-  const started = performance.now();
-  await Promise.all(Array.from({ length: PIPELINED_CALLS }, (_, index) => roundTrip(index)));
-  const seconds = (performance.now() - started) / 1000;
-  return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), callsPerSecond: PIPELINED_CALLS / seconds };
+  return contenders.map((_, which) => {
+    const sorted = (latencies[which] ?? []).sort((a, b) => a - b);
+    return { p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), callsPerSecond: PIPELINED_CALLS / (pipelinedSeconds[which] ?? NaN) };
+  });
 }
 
 async function bareChild(serialization: 'advanced' | 'json'): Promise<{ roundTrip: (value: number) => Promise<unknown>; close: () => void }> {
@@ -83,15 +99,16 @@ async function main(): Promise<void> {
   console.log(`reactor benchmark — ${new Date().toISOString()} — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
 
   const bare = await bareChild('advanced');
-  const bareResult = await measure(bare.roundTrip);
-  bare.close();
   const bareJson = await bareChild('json');
-  const bareJsonResult = await measure(bareJson.roundTrip);
-  bareJson.close();
-
   setup({ module: here('./echo-module.ts') });
   const echo = runInReactor<(context: unknown, value: number) => number>('echo');
-  const library = await measure((value) => echo(value).wait(10_000));
+  const [bareResult, bareJsonResult, library] = (await measureInterleaved([
+    bare.roundTrip,
+    bareJson.roundTrip,
+    (value) => echo(value).wait(10_000),
+  ])) as [Measurement, Measurement, Measurement];
+  bare.close();
+  bareJson.close();
   await shutdown();
 
   const heap = await heapGrowthOverStashCycles();
