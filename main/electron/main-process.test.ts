@@ -40,7 +40,9 @@ beforeAll(async () => {
   data = await mkdtemp(join(tmpdir(), 'skein-main-'));
   process.env.SKEIN_USER_DATA = data;
   delete process.env.SKEIN_STATE_DIR;
-  server = await startTestServer({ 'file.bin': { size: 300_000, rate: 0 }, 'slow.bin': { size: 2_000_000, rate: 64 * 1024 } });
+  // slow.bin is too small to split (a 2 MB file goes over one connection), so its rate alone sets how
+  // long it lasts: long enough to kill the reactor mid-download, short enough to finish after a restart.
+  server = await startTestServer({ 'file.bin': { size: 300_000, rate: 0 }, 'slow.bin': { size: 2_000_000, rate: 256 * 1024 } });
   await import('./index.ts');
   await vi.waitFor(() => expect(fake.BrowserWindow.getAllWindows().length).toBe(1), { timeout: 5000 });
   window = fake.BrowserWindow.getAllWindows()[0]!;
