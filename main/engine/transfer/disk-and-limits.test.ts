@@ -3,11 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../shared/download/errors.ts';
+import { DOWNLOAD_ERROR_CODES as C } from '../../../shared/download/errors.ts';
 import { patternBytes, startFaultServer, type FaultServer } from '../../testing/fault-server.ts';
 import { TokenBucket } from '../policy/rate-limiter.ts';
 import { runTransfer } from './index.ts';
 import { listFiles, makeJob, recordingCallbacks, sha256, sha256OfFile, tempDirectory, unlimited } from './test-support.ts';
+import { failure } from './test-expectations.ts';
 
 /** A small tmpfs, to make a real ENOSPC or EROFS. Needs root (CI runs as root); skipped otherwise. */
 async function mountTmpfs(bytes: number): Promise<{ path: string; remount(options: string): void; unmount(): Promise<void> } | null> {
@@ -34,15 +35,6 @@ const canMount = await (async () => {
   await probe.unmount();
   return true;
 })();
-
-async function failure(promise: Promise<unknown>): Promise<DownloadError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(DownloadError);
-  return error as DownloadError;
-}
 
 describe('runTransfer: disk, checksum and speed limits', () => {
   let server: FaultServer;

@@ -1,21 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../shared/download/errors.ts';
+import { DOWNLOAD_ERROR_CODES as C } from '../../../shared/download/errors.ts';
 import { patternBytes, sequence, startFaultServer, type FaultServer } from '../../testing/fault-server.ts';
 import type { RetryPolicy } from '../policy/retry.ts';
 import { runTransfer, type TransferTuning } from './index.ts';
 import { listFiles, makeJob, recordingCallbacks, sha256, sha256OfFile, tempDirectory, unlimited } from './test-support.ts';
+import { failure } from './test-expectations.ts';
 
 const fastRetries: RetryPolicy = { limit: 3, baseDelayMs: 20, factor: 2, maxDelayMs: 200, jitter: 0, maxRetryAfterMs: 10_000 };
 const tuning: TransferTuning = { retryPolicy: fastRetries };
-
-async function failure(promise: Promise<unknown>): Promise<DownloadError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(DownloadError);
-  return error as DownloadError;
-}
 
 describe('runTransfer: faults and retries', () => {
   let server: FaultServer;
