@@ -16,16 +16,33 @@ import { spawnChildReactor, type ChildProcessSpawnOptions } from '../reactor/chi
 
 const REACTOR_ENTRY = fileURLToPath(new URL('../reactor/entry.ts', import.meta.url));
 const REACTOR_PRELOAD = fileURLToPath(new URL('./reactor-preload.ts', import.meta.url));
+/** The engine's reactor module, loaded by path in the reactor process. */
+export const ENGINE_MODULE = fileURLToPath(new URL('../engine/reactor-module.ts', import.meta.url));
 
 let prespawned: { stateDir: string; transport: ReactorTransport } | null = null;
+let reactorBundle: string | null = null;
+
+/**
+ * Runs the reactor from one bundled file (see reactor-bundle.mjs) instead of its
+ * sources: the bundle is both the process's entry and its reactor module.
+ */
+export function useReactorBundle(path: string | null): void {
+  reactorBundle = path;
+}
 
 /** How the CLI starts its reactor: the engine's state folder, the transfer's flags, Ctrl-C left to the CLI. */
 export function reactorSpawnOptions(stateDir: string | null): ChildProcessSpawnOptions {
   return {
-    entry: REACTOR_ENTRY,
+    entry: reactorBundle ?? REACTOR_ENTRY,
     env: { ...process.env, [STATE_DIR_ENV]: stateDir ?? stateDirectory() },
-    execArgv: ['--disable-warning=ExperimentalWarning', ...TRANSFER_PROCESS_FLAGS, '--import', REACTOR_PRELOAD],
+    // The bundle starts with what the preload does (reactor-bundle-entry.ts).
+    execArgv: ['--disable-warning=ExperimentalWarning', ...TRANSFER_PROCESS_FLAGS, ...(reactorBundle ? [] : ['--import', REACTOR_PRELOAD])],
   };
+}
+
+/** The module setup() names to the reactor: the engine's source, or the bundle that contains it. */
+export function reactorModulePath(): string {
+  return reactorBundle ?? ENGINE_MODULE;
 }
 
 /** Spawns the reactor for `stateDir` now; setup() takes it with `takePrespawned`. */

@@ -1,18 +1,14 @@
-import { fileURLToPath } from 'node:url';
 // Registers the DownloadError codes: errors from the reactor arrive as their own class and code.
 import '../../shared/download/errors.ts';
 import { STATE_LOCKED } from '../engine/state-lock.ts';
 import { spawnChildReactor } from '../reactor/child-process-transport.ts';
 import { setup, shutdown } from '../reactor/index.ts';
-import { reactorSpawnOptions, takePrespawned } from './early-reactor.ts';
+import { reactorModulePath, reactorSpawnOptions, takePrespawned } from './early-reactor.ts';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
 }
-
-/** The engine's reactor module, loaded by path in the reactor process. */
-export const ENGINE_MODULE = fileURLToPath(new URL('../engine/reactor-module.ts', import.meta.url));
 
 /**
  * Starts the engine's reactor for the state folder the user chose (or the app's),
@@ -20,7 +16,7 @@ export const ENGINE_MODULE = fileURLToPath(new URL('../engine/reactor-module.ts'
  */
 export function startEngine(stateDir: string | null): void {
   const options = reactorSpawnOptions(stateDir);
-  setup({ module: ENGINE_MODULE, spawn: () => takePrespawned(stateDir) ?? spawnChildReactor(options) });
+  setup({ module: reactorModulePath(), spawn: () => takePrespawned(stateDir) ?? spawnChildReactor(options) });
 }
 
 /** Stops the reactor: its stop hook leaves unfinished downloads resumable. */

@@ -66,8 +66,10 @@ if (isMain()) {
   if (stripsTypes) {
     enableCache();
     quietTypeStrippingWarning();
+    // A `get` starts a reactor process: from one bundled file when one is (or can be made) fresh.
+    const reactorBundle = process.argv[2] === 'get' ? await (await import('./reactor-bundle.mjs')).reactorBundle() : null;
     const { runCli } = await import('./skein.ts');
-    await runCli();
+    await runCli(process.argv.slice(2), { reactorBundle });
   } else {
     // with-node24.mjs takes its script and arguments from argv, and re-runs them under Node 24.
     process.argv.splice(2, 0, fileURLToPath(new URL('./skein.ts', import.meta.url)));

@@ -8,10 +8,16 @@
  */
 import { enableCliCompileCache } from './compile-cache.ts';
 
+export interface CliLaunch {
+  /** The reactor as one bundled file (launch.mjs finds or builds it); null runs it from sources. */
+  reactorBundle?: string | null;
+}
+
 /** Runs the command line in this process; the exit status goes to process.exitCode. */
-export async function runCli(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+export async function runCli(argv: readonly string[] = process.argv.slice(2), launch: CliLaunch = {}): Promise<void> {
   enableCliCompileCache();
-  const [{ parseArgs }, { prespawnReactor }] = await Promise.all([import('./args.ts'), import('./early-reactor.ts')]);
+  const [{ parseArgs }, { prespawnReactor, useReactorBundle }] = await Promise.all([import('./args.ts'), import('./early-reactor.ts')]);
+  useReactorBundle(launch.reactorBundle ?? null);
   try {
     const command = parseArgs(argv, process.cwd());
     if (command.command === 'get') prespawnReactor(command.stateDir);
