@@ -13,6 +13,7 @@ import {
   sliceBytesFor,
   takeFromAll,
   takeTokens,
+  tightestRate,
   TokenBucket,
   type LimiterClock,
 } from './rate-limiter.ts';
@@ -147,6 +148,14 @@ describe('TokenBucket', () => {
     const lifted = new TokenBucket(1000);
     lifted.setRate(0);
     expect(isUnlimited([lifted])).toBe(true);
+  });
+
+  it('tells the tightest speed limit of a set, 0 when nothing limits (a limiter of unknown rate included)', () => {
+    const custom: RateLimiter = { take: () => Promise.resolve(), setRate: () => undefined };
+    expect(tightestRate([new TokenBucket(0), new TokenBucket(0)])).toBe(0);
+    expect(tightestRate([new TokenBucket(0), new TokenBucket(300_000)])).toBe(300_000);
+    expect(tightestRate([new TokenBucket(200_000), new TokenBucket(300_000), custom])).toBe(200_000);
+    expect(tightestRate([custom])).toBe(0);
   });
 
   it('measures close to its rate on a real clock', async () => {

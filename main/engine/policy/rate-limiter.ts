@@ -191,6 +191,15 @@ export function isUnlimited(limiters: readonly RateLimiter[]): boolean {
   return true;
 }
 
+/** The tightest rate among `limiters` in bytes per second; 0 when none limits. Only a TokenBucket tells its rate. */
+export function tightestRate(limiters: readonly RateLimiter[]): number {
+  let tightest = 0;
+  for (const limiter of limiters) {
+    if (limiter instanceof TokenBucket && limiter.rate > 0 && (tightest === 0 || limiter.rate < tightest)) tightest = limiter.rate;
+  }
+  return tightest;
+}
+
 /** Takes from several limiters at once: waits for the slowest, so limits don't add up. */
 export function takeFromAll(limiters: readonly RateLimiter[], bytes: number, signal: AbortSignal): Promise<void> | null {
   let pending: Promise<void>[] | null = null;

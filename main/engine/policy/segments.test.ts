@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SegmentSnapshot } from '../../../shared/download/types.ts';
-import { clampConnections, compactSegments, coversExactly, isComplete, MIN_SEGMENT_BYTES, nextPending, planSegments, stealHalf, totalDownloaded } from './segments.ts';
+import { bytesLeft, clampConnections, compactSegments, coversExactly, isComplete, MIN_SEGMENT_BYTES, nextPending, planSegments, stealHalf, totalDownloaded } from './segments.ts';
 
 const MiB = 1024 * 1024;
 
@@ -34,6 +34,18 @@ describe('segment planning', () => {
     expect(stolen).toEqual({ start: 17 * MiB, end: 20 * MiB, downloaded: 0, state: 'pending' });
     expect(segments.find((segment) => segment.start === 10 * MiB)?.end).toBe(17 * MiB);
     expect(coversExactly(segments, 24 * MiB)).toBe(true);
+  });
+
+  it('counts the bytes left, in all and in the largest segment, from where the connections really are', () => {
+    const segments: SegmentSnapshot[] = [
+      { start: 0, end: 4 * MiB, downloaded: 4 * MiB, state: 'done' },
+      { start: 4 * MiB, end: 8 * MiB, downloaded: MiB, state: 'active' },
+      { start: 8 * MiB, end: 10 * MiB, downloaded: 0, state: 'pending' },
+    ];
+    expect(bytesLeft(segments)).toEqual({ total: 5 * MiB, largest: 3 * MiB });
+    // The active connection has received a MiB more than is written.
+    expect(bytesLeft(segments, (segment) => (segment === segments[1] ? 6 * MiB : segment.start + segment.downloaded))).toEqual({ total: 4 * MiB, largest: 2 * MiB });
+    expect(bytesLeft([{ start: 0, end: null, downloaded: 10, state: 'active' }]).total).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('does not split what is too small to be worth another connection', () => {

@@ -69,6 +69,25 @@ export function stealHalf(
   return stolen;
 }
 
+/**
+ * Bytes not yet received: all segments together, and in the largest one. Positions
+ * as in stealHalf; a segment of unknown end counts as Infinity.
+ */
+export function bytesLeft(
+  segments: readonly SegmentSnapshot[],
+  positionOf: (segment: SegmentSnapshot) => number = (segment) => segment.start + segment.downloaded,
+): { total: number; largest: number } {
+  let total = 0;
+  let largest = 0;
+  for (const segment of segments) {
+    if (segment.state === 'done') continue;
+    const left = segment.end === null ? Number.POSITIVE_INFINITY : Math.max(0, segment.end - positionOf(segment));
+    total += left;
+    largest = Math.max(largest, left);
+  }
+  return { total, largest };
+}
+
 /** The next pending segment nobody works on, largest first. */
 export function nextPending(segments: readonly SegmentSnapshot[], busy: ReadonlySet<SegmentSnapshot>): SegmentSnapshot | null {
   let best: SegmentSnapshot | null = null;

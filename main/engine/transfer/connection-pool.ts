@@ -2,8 +2,11 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../shared/download/errors.ts';
 import type { SegmentSnapshot } from '../../../shared/download/types.ts';
 import { closeBody, type HttpResponse } from '../http/request.ts';
+import { decideGrowth } from '../policy/connection-growth.ts';
+import { tightestRate } from '../policy/rate-limiter.ts';
 import { isRetryable } from '../policy/retry.ts';
-import { clampConnections, MIN_SEGMENT_BYTES, MIN_STEAL_BYTES, nextPending, remainingBytes, stealHalf } from '../policy/segments.ts';
+import { bytesLeft, clampConnections, MIN_SEGMENT_BYTES, MIN_STEAL_BYTES, nextPending, remainingBytes, stealHalf, totalDownloaded } from '../policy/segments.ts';
+import { SpeedMeter } from '../speed-meter.ts';
 import type { PartFile } from './part-file.ts';
 import { openRange, type RequestSettings } from './requests.ts';
 import { contentLength } from './response-check.ts';
@@ -18,6 +21,10 @@ import type { RateLimiter, ResourceMetadata, TransferJob } from './types.ts';
  * others (a server limiting connections per client then simply gets fewer).
  * The attempt fails when no worker is left and bytes are missing; a fatal
  * error (disk, changed file, 4xx) stops every connection at once.
+ *
+ * A download that is slow for what it has left (a server throttling each
+ * connection) gets more workers while it runs, up to the connections allowed:
+ * policy/connection-growth.ts decides, each new worker steals like a finished one.
  */
 
 const TICK_MS = 100;
@@ -29,6 +36,8 @@ const CHECKPOINT_EVERY_MS = 1000;
 const BATCH_BUDGET_BYTES = 16 * 1024 * 1024;
 const MAX_BATCH_BYTES = 1024 * 1024;
 const MIN_BATCH_BYTES = 256 * 1024;
+/** The speed that growth decisions see: the last second, as long as the growth warm-up. */
+const SPEED_WINDOW_MS = 1000;
 
 export interface PoolOptions {
   settings: RequestSettings;
@@ -45,6 +54,13 @@ interface ActiveReader extends Reader {
   controller: AbortController;
 }
 
+/** When the attempt started and last grew, and how fast it goes. */
+interface GrowthClock {
+  startedAt: number;
+  lastAddedAt: number;
+  meter: SpeedMeter;
+}
+
 export class ConnectionPool {
   readonly #options: PoolOptions;
   readonly #controller = new AbortController();
@@ -53,6 +69,11 @@ export class ConnectionPool {
   readonly #readers = new Set<ActiveReader>();
   #fatal: unknown = null;
   #lastError: unknown = null;
+  /** Every worker started, those added while the download runs included: run() awaits them all. */
+  readonly #workers: Promise<void>[] = [];
+  #liveWorkers = 0;
+  /** Workers the server is known to accept: lowered when a connection fails before delivering anything. */
+  #workerCeiling = Number.POSITIVE_INFINITY;
 
   constructor(options: PoolOptions) {
     this.#options = options;
@@ -81,8 +102,8 @@ export class ConnectionPool {
     const unfinished = segments.filter((segment) => segment.state !== 'done');
     const left = unfinished.reduce((sum, segment) => sum + remainingBytes(segment), 0);
     const worthwhile = Math.max(unfinished.length, Math.floor(left / MIN_SEGMENT_BYTES), 1);
-    const workers = metadata.acceptsRanges ? Math.min(clampConnections(this.#options.job.connections), worthwhile) : 1;
-    const batchBytes = Math.min(MAX_BATCH_BYTES, Math.max(MIN_BATCH_BYTES, Math.floor(BATCH_BUDGET_BYTES / workers)));
+    const allowed = metadata.acceptsRanges ? clampConnections(this.#options.job.connections) : 1;
+    const workers = Math.min(allowed, worthwhile);
     const busy = new Set<SegmentSnapshot>();
     let url = this.#options.settings.url;
     let opening = initial;
@@ -95,13 +116,24 @@ export class ConnectionPool {
     }
     url = opening.response.finalUrl;
 
-    const ticker = setInterval(() => this.#tick(segments), TICK_MS);
-    const checkpointTicker = setInterval(() => this.#options.onCheckpointDue(), CHECKPOINT_EVERY_MS);
+    // Write batches share BATCH_BUDGET_BYTES among the workers; those added by growth get smaller ones.
+    const batchBytes = (): number => Math.min(MAX_BATCH_BYTES, Math.max(MIN_BATCH_BYTES, Math.floor(BATCH_BUDGET_BYTES / Math.max(workers, this.#liveWorkers))));
     const context: WorkerContext = { metadata, segments, file, busy, batchBytes, url: () => url, acceptsRanges: metadata.acceptsRanges };
+    const startedAt = performance.now();
+    const growth: GrowthClock = { startedAt, lastAddedAt: startedAt, meter: new SpeedMeter({ windowMs: SPEED_WINDOW_MS }) };
+    // No reader has taken a byte yet: the bytes on disk are where the speed is measured from.
+    growth.meter.record(startedAt, totalDownloaded(segments));
+    const ticker = setInterval(() => this.#grow(context, allowed, growth, this.#tick(segments)), TICK_MS);
+    const checkpointTicker = setInterval(() => this.#options.onCheckpointDue(), CHECKPOINT_EVERY_MS);
     try {
-      const first = this.#worker(context, opening);
-      const others = Array.from({ length: workers - 1 }, () => this.#worker(context, null));
-      await Promise.all([first, ...others]);
+      this.#startWorker(context, opening);
+      for (let index = 1; index < workers; index++) this.#startWorker(context, null);
+      // Workers added by growth meanwhile join the list: wait until a whole pass found no new one.
+      for (let awaited = 0; awaited < this.#workers.length; ) {
+        const batch = this.#workers.slice(awaited);
+        awaited = this.#workers.length;
+        await Promise.all(batch);
+      }
     } finally {
       clearInterval(ticker);
       clearInterval(checkpointTicker);
@@ -115,6 +147,38 @@ export class ConnectionPool {
 
   async #open(metadata: ResourceMetadata, url: string, segment: SegmentSnapshot, from: number, signal: AbortSignal): Promise<HttpResponse> {
     return openRange(this.#options.settings, url, metadata, from, segment.end as number, signal);
+  }
+
+  #startWorker(context: WorkerContext, opening: { response: HttpResponse; segment: SegmentSnapshot } | null): void {
+    this.#liveWorkers++;
+    this.#workers.push(
+      this.#worker(context, opening).finally(() => {
+        this.#liveWorkers--;
+      }),
+    );
+  }
+
+  /** Adds one worker when the download is slow for what it has left (policy/connection-growth.ts). */
+  #grow(context: WorkerContext, allowed: number, growth: GrowthClock, receivedBytes: number): void {
+    const now = performance.now();
+    growth.meter.record(now, receivedBytes);
+    if (this.signal.aborted) return;
+    const left = bytesLeft(context.segments, (segment) => this.#positionOf(segment));
+    const verdict = decideGrowth({
+      activeWorkers: this.#liveWorkers,
+      allowedConnections: Math.min(allowed, this.#workerCeiling),
+      acceptsRanges: context.acceptsRanges,
+      bytesLeft: left.total,
+      largestSegmentBytesLeft: left.largest,
+      bytesPerSecond: growth.meter.speed(now),
+      speedLimitBytesPerSecond: tightestRate(this.#options.limiters),
+      msSinceStart: now - growth.startedAt,
+      msSinceLastWorkerAdded: now - growth.lastAddedAt,
+    });
+    if (verdict !== 'grow') return;
+    growth.lastAddedAt = now;
+    // It steals half of the largest segment; should that be gone by the time it looks, it simply ends.
+    this.#startWorker(context, null);
   }
 
   async #worker(context: WorkerContext, opening: { response: HttpResponse; segment: SegmentSnapshot } | null): Promise<void> {
@@ -154,7 +218,7 @@ export class ConnectionPool {
           file: context.file,
           limiters: this.#options.limiters,
           signal,
-          batchBytes: context.batchBytes,
+          batchBytes: context.batchBytes(),
           expectedBodyBytes: expected,
           onBytes: this.#options.onBytes,
           url: response.finalUrl,
@@ -185,7 +249,10 @@ export class ConnectionPool {
         this.#lastError = error;
         // A connection that made progress reconnects at once, if ranges let it continue where it stopped.
         if (reader.received > startedAt && context.acceptsRanges && segment.end !== null) continue;
-        return; // leave the segment to the others; if none is left, the attempt fails and the session retries
+        // Leave the segment to the others; if none is left, the attempt fails and the session retries. The
+        // server may limit connections per client: growth stops at the workers still running.
+        this.#workerCeiling = Math.min(this.#workerCeiling, this.#liveWorkers - 1);
+        return;
       } finally {
         this.#readers.delete(reader);
         context.busy.delete(segment);
@@ -200,7 +267,8 @@ export class ConnectionPool {
     return segment.start + segment.downloaded;
   }
 
-  #tick(segments: SegmentSnapshot[]): void {
+  /** Stops stalled connections and reports progress; returns the bytes received so far. */
+  #tick(segments: SegmentSnapshot[]): number {
     const now = performance.now();
     const stallMs = this.#options.job.stallTimeoutMs;
     for (const reader of this.#readers) {
@@ -216,6 +284,7 @@ export class ConnectionPool {
       return { ...segment, downloaded };
     });
     this.#options.onProgress(received, live);
+    return received;
   }
 }
 
@@ -224,7 +293,7 @@ interface WorkerContext {
   segments: SegmentSnapshot[];
   file: PartFile;
   busy: Set<SegmentSnapshot>;
-  batchBytes: number;
+  batchBytes(): number;
   url(): string;
   acceptsRanges: boolean;
 }
