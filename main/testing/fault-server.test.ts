@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { patternBytes, sequence, startFaultServer, type FaultServer } from './fault-server.ts';
 
 /** A raw GET with node:http, so these tests do not depend on the client under test. */
@@ -13,6 +14,25 @@ function get(url: string, headers: Record<string, string> = {}): Promise<{ statu
     });
     req.on('error', (error) => resolve({ status: 0, headers: {}, body: Buffer.concat(chunks), error, rawHeaders: [] }));
     req.end();
+  });
+}
+
+/** Every byte the server sends for one raw GET, until it has been quiet for `quietMs` (or closed). */
+function rawGet(port: number, path: string, quietMs = 100): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`));
+    let timer = setTimeout(() => socket.destroy(), quietMs);
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      clearTimeout(timer);
+      timer = setTimeout(() => socket.destroy(), quietMs);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
   });
 }
 
@@ -113,6 +133,19 @@ describe('fault server', () => {
     expect(Buffer.from(raw.rawHeaders[index + 1] ?? '', 'latin1').includes(0xe9)).toBe(true);
 
     expect((await get(server.url('/nothing-here'))).status).toBe(404);
+  });
+
+  it('sends extra bytes past a true Content-Length, keeping the connection open', async () => {
+    server.route('/extra', { body: 'hello', extraBytes: 7 });
+    const raw = (await rawGet(server.port, '/extra')).toString('latin1');
+    expect(raw).toMatch(/\r\ncontent-length: 5\r\n/i);
+    expect(raw).not.toMatch(/\r\nconnection: close\r\n/i);
+    expect(raw.endsWith('\r\n\r\nhelloXXXXXXX')).toBe(true);
+    server.route('/extra-close', { body: patternBytes(300_000), extraBytes: 3, headers: { Connection: 'close' } });
+    const closing = await rawGet(server.port, '/extra-close', 2000);
+    expect(closing.toString('latin1')).toMatch(/\r\nconnection: close\r\n/i);
+    expect(closing.subarray(-3).toString('latin1')).toBe('XXX');
+    expect(closing.subarray(-300_003, -3).equals(Buffer.from(patternBytes(300_000)))).toBe(true);
   });
 
   it('counts distinct client connections', async () => {

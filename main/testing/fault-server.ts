@@ -31,6 +31,9 @@
  * - contentLength: a Content-Length to announce instead of the true one (a lie:
  *   shorter bodies are cut by closing the socket; longer ones are sent whole);
  *   'none' sends no Content-Length (the body ends when the connection closes).
+ * - extraBytes: after the whole body, send this many more bytes ('X') in the same
+ *   write as its last ones, past the announced Content-Length; the connection
+ *   stays open unless a header says otherwise (`headers: { Connection: 'close' }`).
  * - redirect: Location for a redirect (status `redirectStatus`, default 302).
  * - retryAfter: a Retry-After header (seconds or an HTTP date).
  * - delayMs: wait this long before the response headers.
@@ -55,6 +58,7 @@ export interface RouteSpec {
   dropAfter?: number;
   stallAfter?: number;
   contentLength?: number | 'none';
+  extraBytes?: number;
   redirect?: string;
   redirectStatus?: number;
   retryAfter?: string;
@@ -269,14 +273,18 @@ async function sendBody(req: IncomingMessage, res: ServerResponse, body: Uint8Ar
   if (spec.stallAfter !== undefined) limit = Math.min(limit, spec.stallAfter);
 
   const chunk = spec.throttle ? Math.max(1, Math.floor(spec.throttle / 20)) : 256 * 1024;
+  const extra = spec.extraBytes ? new Uint8Array(spec.extraBytes).fill(0x58) : null;
   let sent = 0;
   // Headers go out with the first body bytes, as Latin-1 (one byte per char: raw header bytes survive);
   // flushHeaders() would encode them as UTF-8, so it is used only when no body byte will follow.
-  if (limit === 0) res.flushHeaders();
+  if (limit === 0 && extra !== null && body.length === 0) res.write(extra);
+  else if (limit === 0) res.flushHeaders();
   while (sent < limit) {
     if (res.destroyed) return;
-    const piece = body.subarray(sent, Math.min(limit, sent + chunk));
+    let piece = body.subarray(sent, Math.min(limit, sent + chunk));
     sent += piece.length;
+    // Past Content-Length (strictContentLength is off), in the same write: the client reads it with the body's end.
+    if (extra !== null && sent === body.length) piece = Buffer.concat([piece, extra]);
     if (!res.write(piece)) await waitForDrain(res);
     if (spec.throttle) await sleep((piece.length / spec.throttle) * 1000);
   }

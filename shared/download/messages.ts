@@ -32,6 +32,16 @@ function describeStatus(details: Details): string {
   return `The server answered ${status}${text(details.statusText) ? ` ${String(details.statusText)}` : ''}: ${hint}.`;
 }
 
+function tooLongFacts(details: Details): string {
+  const announced = count(details.expected);
+  if (announced === null) return '';
+  const extra = count(details.extraBytes);
+  if (extra !== null) return ` (${extra} bytes more than the ${announced} of its Content-Length)`;
+  const range = count(details.rangeLength);
+  if (range !== null) return ` (a ${range}-byte range with a Content-Length of ${announced})`;
+  return ` (more than the ${announced} bytes of its Content-Length)`;
+}
+
 export const DOWNLOAD_ERROR_MESSAGES: Record<DownloadErrorCode, Describe> = {
   ERR_URL_INVALID: (d) => `${text(d.url) ? `"${String(d.url)}" is` : 'This is'} not a valid web address; check it and add it again.`,
   ERR_URL_SCHEME_UNSUPPORTED: (d) =>
@@ -48,7 +58,7 @@ export const DOWNLOAD_ERROR_MESSAGES: Record<DownloadErrorCode, Describe> = {
   ERR_TOO_MANY_REDIRECTS: (d) => `The server redirected more than ${count(d.limit) ?? '20'} times; the link is probably broken.`,
   ERR_BODY_TOO_SHORT: (d) =>
     `The server closed the transfer early${count(d.expected) && count(d.received) ? ` (${String(d.received)} of ${String(d.expected)} bytes)` : ''}; the bytes so far are kept and a retry continues from there.`,
-  ERR_BODY_TOO_LONG: 'The server sent more data than it announced, so the file cannot be trusted; retry to download it again.',
+  ERR_BODY_TOO_LONG: (d) => `The server sent more data than it announced${tooLongFacts(d)}, so the file cannot be trusted; retry to download it again.`,
   ERR_CONNECTION_RESET: 'The connection to the server was lost; the bytes so far are kept and a retry continues from there.',
   ERR_NETWORK: (d) => `A network error interrupted the download${text(d.reason) ? ` (${String(d.reason)})` : ''}; check your connection, then retry.`,
   ERR_STALLED: (d) =>

@@ -3,6 +3,7 @@ import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../shared/downlo
 import { dispatcherFor, type TlsOptions } from './dispatchers.ts';
 import { headersForRedirect } from './headers.ts';
 import { toNetworkError } from './network-errors.ts';
+import { watchConnection } from './overrun.ts';
 import { request as undiciRequest } from './undici.ts';
 
 /**
@@ -11,7 +12,9 @@ import { request as undiciRequest } from './undici.ts';
  * medians of five). Connections are pooled and kept alive per origin.
  *
  * The response body is not read here: the caller streams it (and must consume
- * or `discard` it so the connection returns to the pool).
+ * or `discard` it so the connection returns to the pool). A body that ends
+ * normally may still have been followed by bytes past its announced end, which
+ * undici drops silently: `overrunAfter(body)` (overrun.ts) tells.
  */
 
 export const MAX_REDIRECTS = 20;
@@ -101,17 +104,20 @@ export async function openRequest(options: HttpRequestOptions): Promise<HttpResp
 
 async function sendOnce(url: string, headers: Record<string, string>, options: HttpRequestOptions): Promise<Omit<HttpResponse, 'finalUrl' | 'redirects'>> {
   if (options.signal.aborted) throw options.signal.reason;
+  // Which connection carried the response, so whoever reads its body can ask what came after its end.
+  const connection = watchConnection(dispatcherFor(options.proxy, options.tls));
   try {
     const response = await undiciRequest(url, {
       method: 'GET',
       headers,
       signal: options.signal,
-      dispatcher: dispatcherFor(options.proxy, options.tls),
+      dispatcher: connection.target,
       highWaterMark: options.highWaterMark ?? 1024 * 1024,
       headersTimeout: options.headersTimeoutMs,
       // Stalls in the body are detected by the transfer, which knows when it is itself holding back (speed limits).
       bodyTimeout: 0,
     });
+    connection.attach(response.body);
     return { status: response.statusCode, headers: flattenHeaders(response.headers), body: response.body };
   } catch (error) {
     if (options.signal.aborted) throw options.signal.reason;

@@ -18,10 +18,13 @@ Object.assign((DispatcherModule as { prototype: object }).prototype, api);
 export const Agent = AgentModule as typeof AgentClass;
 export const EnvHttpProxyAgent = EnvHttpProxyAgentModule as typeof EnvHttpProxyAgentClass;
 
-type RequestFunction = (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+type RequestFunction = (this: Pick<Dispatcher, 'dispatch'>, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
 
-/** undici's `request(url, { dispatcher, ... })` for an http(s) URL already validated. */
-export function request(url: string, options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & { dispatcher: Dispatcher }): Promise<Dispatcher.ResponseData> {
+/** undici's `request(url, { dispatcher, ... })` for an http(s) URL already validated. It only calls `dispatcher.dispatch`. */
+export function request(
+  url: string,
+  options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & { dispatcher: Pick<Dispatcher, 'dispatch'> },
+): Promise<Dispatcher.ResponseData> {
   const { dispatcher, ...rest } = options;
   const parsed = new URL(url);
   return (api.request as RequestFunction).call(dispatcher, { ...rest, origin: parsed.origin, path: parsed.pathname + parsed.search });

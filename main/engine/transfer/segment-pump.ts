@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
+import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../shared/download/errors.ts';
 import type { SegmentSnapshot } from '../../../shared/download/types.ts';
 import { isUnlimited, sliceBytesFor, takeFromAll } from '../policy/rate-limiter.ts';
 import { toNetworkError } from '../http/network-errors.ts';
+import { overrunAfter } from '../http/overrun.ts';
 import { closeBody } from '../http/request.ts';
 import { consume } from './consume.ts';
 import type { PartFile } from './part-file.ts';
@@ -14,10 +16,15 @@ import type { RateLimiter } from './types.ts';
  * megabytes. The segment's end may move down while it runs (another connection
  * stole its second half): bytes past it are never written.
  *
- * `segment.downloaded` only grows once bytes are written; `reader.received`
+ * `segment.downloaded` grows only once bytes are written; `reader.received`
  * (what came off the socket) runs ahead of it by at most two batches. However
  * the pump ends (the segment's end, a network error, an abort), the bytes it
  * received are written before it returns, and the body is closed.
+ *
+ * A body that ended where it said, on a connection that then received more
+ * (the server sent more than it announced), fails with ERR_BODY_TOO_LONG, and
+ * its bytes are taken back from `segment.downloaded`: they stay in the file,
+ * unclaimed, so no resume builds on an answer that was not what it claimed.
  */
 
 /** The live state of one connection, watched for stalls and consulted by work stealing. */
@@ -64,6 +71,8 @@ export async function pumpBody(body: Readable, reader: Reader, options: PumpOpti
   let inflight: Promise<void> | null = null;
   let writeError: unknown = null;
   let consumed = 0;
+  let ended = false;
+  const firstByte = reader.received;
   let complete = segment.end !== null && reader.received >= segment.end;
 
   const flush = async (): Promise<void> => {
@@ -137,6 +146,7 @@ export async function pumpBody(body: Readable, reader: Reader, options: PumpOpti
         if (isUnlimited(options.limiters)) return keep(chunk, now);
         return keepLimited(chunk);
       });
+      ended = body.readableEnded;
     }
     await flush();
   } catch (error) {
@@ -152,7 +162,19 @@ export async function pumpBody(body: Readable, reader: Reader, options: PumpOpti
     if (inflight !== null) await inflight;
   }
   if (writeError !== null) throw writeError;
+  if (ended) await refuseOverrun(body, reader, firstByte, options);
   return { complete: complete || (segment.end !== null && reader.received >= segment.end), consumed };
+}
+
+/** Checked once the body's bytes are on disk, which gives bytes right behind its end time to arrive. */
+async function refuseOverrun(body: Readable, reader: Reader, firstByte: number, options: PumpOptions): Promise<void> {
+  const overrun = await overrunAfter(body);
+  if (overrun === null) return;
+  reader.segment.downloaded -= reader.received - firstByte;
+  reader.received = firstByte;
+  const details: Record<string, unknown> = { url: options.url, expected: options.expectedBodyBytes };
+  if (overrun.extraBytes !== null) details.extraBytes = overrun.extraBytes;
+  throw new DownloadError(C.bodyTooLong, undefined, { details });
 }
 
 function bytesWanted(segment: SegmentSnapshot, reader: Reader): number {
