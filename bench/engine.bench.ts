@@ -4,7 +4,7 @@
  * (user + system of the whole process tree) and ratios, and the reactor process's
  * peak RSS, then writes the table into BENCHMARKS.md.
  *
- *   SKEIN_BENCH_RUNS=3   repetitions per measurement (the median is kept)
+ *   SKEIN_BENCH_RUNS=5   rounds per case, contenders taking turns (the median is kept)
  *   SKEIN_BENCH_QUICK=1  smaller files, for trying the script out (BENCHMARKS.md untouched)
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ import { findNginx, startNginx, type NginxServer } from '../main/testing/nginx.t
 const ROOT = new URL('..', import.meta.url).pathname;
 // What `npm run cli` runs: the launcher, which runs the CLI in its own process with the compile cache on.
 const CLI = join(ROOT, 'main/cli/launch.mjs');
-const RUNS = Number(process.env.SKEIN_BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.SKEIN_BENCH_RUNS ?? 5);
 const QUICK = process.env.SKEIN_BENCH_QUICK === '1';
 const MiB = 1 << 20;
 const BIG = QUICK ? 128 * MiB : 1024 * MiB;
@@ -130,15 +130,35 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function repeat(label: string, prepare: () => void, argv: string[], cwd: string, watchReactor = false): Promise<Measure> {
-  const runs: Measure[] = [];
-  for (let run = 0; run < RUNS; run += 1) {
-    prepare();
-    runs.push(await measure(argv, cwd, watchReactor));
-    process.stdout.write(`  ${label} run ${run + 1}: ${(runs.at(-1)!.wallMs / 1000).toFixed(2)} s wall, ${(runs.at(-1)!.cpuMs / 1000).toFixed(2)} s CPU\n`);
+interface Contender {
+  label: string;
+  argv: string[];
+  watchReactor?: boolean;
+}
+
+/**
+ * Runs the contenders in turns (A B A B ...) rather than A A A B B B: this shared
+ * machine drifts from one minute to the next, and turns expose every contender
+ * to the same drift. Median per contender.
+ */
+async function interleave(prepare: () => void, contenders: Contender[], cwd: string): Promise<Measure[]> {
+  const runs: Measure[][] = contenders.map(() => []);
+  for (let round = 0; round < RUNS; round += 1) {
+    for (const [index, contender] of contenders.entries()) {
+      prepare();
+      const result = await measure(contender.argv, cwd, contender.watchReactor ?? false);
+      runs[index]!.push(result);
+      process.stdout.write(`  ${contender.label} run ${round + 1}: ${(result.wallMs / 1000).toFixed(2)} s wall, ${(result.cpuMs / 1000).toFixed(2)} s CPU\n`);
+    }
   }
-  const peaks = runs.map((run) => run.reactorPeakRss ?? 0);
-  return { wallMs: median(runs.map((run) => run.wallMs)), cpuMs: median(runs.map((run) => run.cpuMs)), reactorPeakRss: watchReactor ? Math.max(...peaks) : null };
+  return runs.map((list, index) => {
+    const peaks = list.map((run) => run.reactorPeakRss ?? 0);
+    return {
+      wallMs: median(list.map((run) => run.wallMs)),
+      cpuMs: median(list.map((run) => run.cpuMs)),
+      reactorPeakRss: contenders[index]!.watchReactor ? Math.max(...peaks) : null,
+    };
+  });
 }
 
 function skeinArgs(state: string, out: string, extra: string[], urls: string[]): string[] {
@@ -172,6 +192,9 @@ async function main(): Promise<void> {
       rmSync(out, { recursive: true, force: true });
       rmSync(join(work, 'state'), { recursive: true, force: true });
       mkdirSync(out, { recursive: true });
+      // curl and aria2c leave their output to the kernel's writeback (Skein syncs its own before the
+      // final rename): without this, the next run, whoever's, would pay for writing the last one back.
+      execFileSync('sync');
     };
     const smallUrls = Array.from({ length: SMALL_COUNT }, (_, index) => `${origin}/small/f${index}.bin`);
     writeFileSync(join(work, 'small-urls.txt'), `${smallUrls.join('\n')}\n`);
@@ -184,24 +207,30 @@ async function main(): Promise<void> {
     await measure(skeinArgs(state, out, [], [smallUrls[0]!]), work, false);
 
     console.log(`1. ${BIG / MiB} MiB, one connection`);
-    const curlBig = await repeat('curl', fresh, [curl, '-sS', '-o', join(out, 'big.bin'), `${origin}/big.bin`], work);
-    const skeinBig = await repeat('skein', fresh, skeinArgs(state, out, ['--connections', '1'], [`${origin}/big.bin`]), work, true);
+    const [curlBig, skeinBig] = await interleave(fresh, [
+      { label: 'curl', argv: [curl, '-sS', '-o', join(out, 'big.bin'), `${origin}/big.bin`] },
+      { label: 'skein', argv: skeinArgs(state, out, ['--connections', '1'], [`${origin}/big.bin`]), watchReactor: true },
+    ], work) as [Measure, Measure];
     checks.push(`skein ${BIG / MiB} MiB sha256 ${(await sha256Of(join(out, 'big.bin'))) === bigSha ? 'matches' : 'DIFFERS'}`);
     rows.push([`${BIG / MiB} MiB, 1 connection`, 'curl', fmt(curlBig), fmt(skeinBig), ratio(skeinBig.wallMs, curlBig.wallMs, 1.1), ratio(skeinBig.cpuMs, curlBig.cpuMs, 1.5)]);
 
     const mediumLabel = `${Math.round(MEDIUM / 1e6)} MB at 20 MB/s per connection`;
     console.log(`2. ${mediumLabel}`);
     // -k1M: aria2's default 20 MiB minimum split would cap it at 10 connections on this file.
-    const ariaMedium = await repeat('aria2c -x16 -s16', fresh, aria(['-x16', '-s16', '-k1M', `${origin}/limited/medium.bin`]), work);
-    const skein16 = await repeat('skein 16', fresh, skeinArgs(state, out, ['--connections', '16'], [`${origin}/limited/medium.bin`]), work, true);
-    const skein32 = await repeat('skein 32', fresh, skeinArgs(state, out, ['--connections', '32'], [`${origin}/limited/medium.bin`]), work, true);
+    const [ariaMedium, skein16, skein32] = await interleave(fresh, [
+      { label: 'aria2c -x16 -s16', argv: aria(['-x16', '-s16', '-k1M', `${origin}/limited/medium.bin`]) },
+      { label: 'skein 16', argv: skeinArgs(state, out, ['--connections', '16'], [`${origin}/limited/medium.bin`]), watchReactor: true },
+      { label: 'skein 32', argv: skeinArgs(state, out, ['--connections', '32'], [`${origin}/limited/medium.bin`]), watchReactor: true },
+    ], work) as [Measure, Measure, Measure];
     checks.push(`skein medium file size ${statSync(join(out, 'medium.bin')).size === MEDIUM ? 'matches' : 'DIFFERS'}`);
     rows.push([`${mediumLabel}, 16 connections`, 'aria2c -x16 -s16 -k1M', fmt(ariaMedium), fmt(skein16), ratio(skein16.wallMs, ariaMedium.wallMs, 1.0), ratio(skein16.cpuMs, ariaMedium.cpuMs, null)]);
     rows.push([`${mediumLabel}, 32 connections`, 'aria2c -x16 -s16 -k1M', fmt(ariaMedium), fmt(skein32), ratio(skein32.wallMs, ariaMedium.wallMs, null), ratio(skein32.cpuMs, ariaMedium.cpuMs, null)]);
 
     console.log(`3. ${SMALL_COUNT} files of 1 MiB, 16 at a time`);
-    const ariaSmall = await repeat('aria2c -j16', fresh, aria(['-j16', '-i', join(work, 'small-urls.txt')]), work);
-    const skeinSmall = await repeat('skein', fresh, skeinArgs(state, out, ['--max-concurrent', '16'], smallUrls), work, true);
+    const [ariaSmall, skeinSmall] = await interleave(fresh, [
+      { label: 'aria2c -j16', argv: aria(['-j16', '-i', join(work, 'small-urls.txt')]) },
+      { label: 'skein', argv: skeinArgs(state, out, ['--max-concurrent', '16'], smallUrls), watchReactor: true },
+    ], work) as [Measure, Measure];
     checks.push(`skein small files: ${readdirSync(out).length} of ${SMALL_COUNT}`);
     rows.push([`${SMALL_COUNT} files of 1 MiB, 16 at a time`, 'aria2c -j16', fmt(ariaSmall), fmt(skeinSmall), ratio(skeinSmall.wallMs, ariaSmall.wallMs, 1.0), ratio(skeinSmall.cpuMs, ariaSmall.cpuMs, null)]);
 
@@ -252,7 +281,7 @@ function writeBenchmarks(table: string, [nginx, curl, aria2c]: string[]): void {
     `## bench:engine, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${kernel}. Node ${process.version}; ${version(nginx!, ['-v'])}; ${version(curl!, ['--version']).split(' ').slice(0, 2).join(' ')}; ${version(aria2c!, ['--version'])}.`,
-    `Everything on loopback (127.0.0.1), median of ${RUNS} runs${QUICK ? ', QUICK sizes' : ''}. CPU is user + system time of the whole process tree (for Skein: the CLI and its reactor process).`,
+    `Everything on loopback (127.0.0.1), median of ${RUNS} runs${QUICK ? ', QUICK sizes' : ''}, the contenders of a case taking turns, with \`sync\` before every run. CPU is user + system time of the whole process tree (for Skein: the CLI and its reactor process).`,
     '',
     table,
     '',
