@@ -196,7 +196,7 @@ export class AttemptRunner {
         const durable = claimed < record.downloadedBytes;
         record.segments = segments.map((segment) => ({ ...segment }));
         record.downloadedBytes = claimed;
-        if (run.reason !== 'remove') this.#options.store.saveProgress(record.id, record.segments, claimed, { durable });
+        if (run.reason !== 'remove') this.#options.store.saveProgress(record.id, record.state, record.segments, claimed, { durable });
       },
       onProgress: (downloadedBytes, segments) => {
         run.live = { downloadedBytes, segments };
@@ -221,8 +221,15 @@ export class AttemptRunner {
         if (stopped() || record.state === state) return;
         record.state = state;
         // Bytes flowing again: the retry worked, so its error no longer describes the download.
-        if (state === 'downloading' && record.retry) Object.assign(record, { error: null, retry: { ...record.retry, nextAttemptAt: null } });
-        this.#persist(run, { durable: false });
+        if (state === 'downloading' && record.retry) {
+          Object.assign(record, { error: null, retry: { ...record.retry, nextAttemptAt: null } });
+          this.#persist(run, { durable: false });
+          return;
+        }
+        // Connecting, downloading, verifying: recovery treats them all as "interrupted, resume", so
+        // the store needs no commit of its own for them (the next metadata, checkpoint or outcome
+        // carries the state along); subscribers still hear of each one.
+        if (run.reason !== 'remove') this.#options.onChange(record);
       },
     };
   }

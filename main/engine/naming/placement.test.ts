@@ -18,17 +18,20 @@ describe('placement', () => {
     await writeFile(join(directory.path, 'a.txt'), 'existing');
     await writeFile(join(directory.path, 'a (1).txt.part'), 'another download');
     const placed = await reservePartFile(directory.path, 'a.txt');
+    await placed.handle.close();
     expect(placed.fileName).toBe('a (2).txt');
     expect(await readdir(directory.path)).toContain('a (2).txt.part');
   });
 
   it('gives concurrent downloads of one name different .part files', async () => {
     const names = await Promise.all(Array.from({ length: 5 }, () => reservePartFile(directory.path, 'same.bin')));
+    await Promise.all(names.map((placed) => placed.handle.close()));
     expect(new Set(names.map((placed) => placed.fileName)).size).toBe(5);
   });
 
   it('moves the .part into place, never replacing a file that appeared meanwhile', async () => {
     const placed = await reservePartFile(directory.path, 'r.pdf');
+    await placed.handle.close();
     await writeFile(`${placed.filePath}.part`, 'downloaded');
     await writeFile(placed.filePath, 'appeared meanwhile');
     const final = await placeFinalFile(`${placed.filePath}.part`, directory.path, 'r.pdf');

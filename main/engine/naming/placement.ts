@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, link, lstat, open, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../shared/download/errors.ts';
 import { toFileSystemError } from '../transfer/file-errors.ts';
@@ -37,19 +37,24 @@ export async function checkDirectory(directory: string): Promise<void> {
   }
 }
 
+export interface ReservedPart extends PlacedName {
+  /** The new, empty .part, open for reading and writing: the caller owns (and closes) it. */
+  handle: FileHandle;
+}
+
 /**
  * Creates an empty `<name>.part` for the first free candidate of `fileName`
- * ("name", "name (1)", ...) whose final name and .part are both unused.
+ * ("name", "name (1)", ...) whose final name and .part are both unused, and
+ * hands it over open (a download writes into it next: no second open).
  */
-export async function reservePartFile(directory: string, fileName: string): Promise<PlacedName> {
+export async function reservePartFile(directory: string, fileName: string): Promise<ReservedPart> {
   for (let n = 0; n < MAX_CANDIDATES; n++) {
     const candidate = numberedName(fileName, n);
     const filePath = join(directory, candidate);
     if (await exists(filePath)) continue;
     try {
-      const handle = await open(filePath + PART_SUFFIX, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
-      await handle.close();
-      return { fileName: candidate, filePath };
+      const handle = await open(filePath + PART_SUFFIX, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o644);
+      return { fileName: candidate, filePath, handle };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw toFileSystemError(error, directory);

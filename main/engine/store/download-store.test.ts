@@ -65,10 +65,10 @@ describe('the download store', () => {
     reopened.close();
   });
 
-  it('commits progress without touching the rest of the record', () => {
+  it('commits progress and the live state without touching the rest of the record', () => {
     const store = DownloadStore.open(path);
-    store.save(record({ state: 'downloading' }));
-    store.saveProgress('d1', [
+    store.save(record({ state: 'connecting' }));
+    store.saveProgress('d1', 'downloading', [
       { start: 0, end: 1000, downloaded: 1000, state: 'done' },
       { start: 1000, end: 2000, downloaded: 250, state: 'active' },
     ], 1250);
@@ -93,7 +93,7 @@ describe('the download store', () => {
     expect(store.syncCount).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(store.syncCount).toBe(1);
-    store.saveProgress('d1', [], 0);
+    store.saveProgress('d1', 'downloading', [], 0);
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(store.syncCount).toBe(1);
     store.save(record({ id: 'late', position: 20 }));

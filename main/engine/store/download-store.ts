@@ -217,12 +217,13 @@ export class DownloadStore {
   }
 
   /**
-   * Commits fsynced progress: the segments and the byte count they claim. The
-   * transfer only reports offsets whose data is already flushed to disk.
+   * Commits fsynced progress: the segments and the byte count they claim, and the
+   * live state (downloading, ...), which has no commit of its own. The transfer
+   * only reports offsets whose data is already flushed to disk.
    */
-  saveProgress(id: string, segments: readonly SegmentSnapshot[], downloadedBytes: number, options: Pick<WriteOptions, 'durable'> = {}): void {
+  saveProgress(id: string, state: DownloadRecord['state'], segments: readonly SegmentSnapshot[], downloadedBytes: number, options: Pick<WriteOptions, 'durable'> = {}): void {
     this.#transaction(options.durable ?? false, () => {
-      this.#statement('UPDATE downloads SET downloaded_bytes = ?, updated_at = ? WHERE id = ?').run(downloadedBytes, Date.now(), id);
+      this.#statement('UPDATE downloads SET state = ?, downloaded_bytes = ?, updated_at = ? WHERE id = ?').run(state, downloadedBytes, Date.now(), id);
       this.#writeSegments(id, segments);
     });
   }

@@ -32,6 +32,11 @@ export class PartFile {
     this.#flushBehindBytes = flushBehindBytes;
   }
 
+  /** Takes over a handle already open for reading and writing (a freshly reserved .part). */
+  static adopt(path: string, handle: FileHandle, flushBehindBytes = FLUSH_BEHIND_BYTES): PartFile {
+    return new PartFile(path, handle, flushBehindBytes);
+  }
+
   /** Opens for positional writes, creating it when missing; never truncates. */
   static async open(path: string, flushBehindBytes = FLUSH_BEHIND_BYTES): Promise<PartFile> {
     try {

@@ -169,18 +169,20 @@ export class TransferSession {
     try {
       let fileName: string;
       let filePath: string;
-      if (this.#metadata === null) {
+      const startingOver = this.#metadata !== null;
+      if (!startingOver) {
         const name = chooseFileName({
           override: this.#job.fileName,
           contentDisposition: header(response, 'content-disposition'),
           finalUrl: response.finalUrl,
           contentType: header(response, 'content-type'),
         });
-        ({ fileName, filePath } = await reservePartFile(this.#job.directory, name));
+        const reserved = await reservePartFile(this.#job.directory, name);
+        ({ fileName, filePath } = reserved);
         unreported = filePath + PART_SUFFIX;
-        this.#file = await PartFile.open(unreported);
+        this.#file = PartFile.adopt(unreported, reserved.handle);
       } else {
-        ({ fileName, filePath } = this.#metadata);
+        ({ fileName, filePath } = this.#metadata as ResourceMetadata);
       }
       const connections = result.acceptsRanges ? this.#job.connections : 1;
       this.#metadata = { finalUrl: response.finalUrl, totalBytes: result.totalBytes, acceptsRanges: result.acceptsRanges, etag: result.etag, lastModified: result.lastModified, fileName, filePath };
@@ -188,7 +190,8 @@ export class TransferSession {
       await this.#callbacks.onMetadata(this.#metadata);
       unreported = null;
       const file = this.#file as PartFile;
-      await file.setLength(0);
+      // A reserved .part is new and empty; one being started over holds the old version's bytes.
+      if (startingOver) await file.setLength(0);
       if (result.totalBytes !== null) await file.setLength(result.totalBytes);
       this.#needsProbe = false;
       // One connection reads the file in order from zero: hash it on the way instead of reading it again.
