@@ -31,6 +31,8 @@ const engine = {
 };
 
 const CALL_TIMEOUT_MS = 30_000;
+/** For this run, a download paused by a disk problem (bytes kept) is a failure to report. */
+const AWAIT_OPTIONS = { failOnErrorPause: true } as const;
 
 /**
  * `skein get`: adds (or finds again, after a kill) one download per URL, then polls
@@ -49,7 +51,9 @@ export async function runGet(command: GetCommand, io: CliIo): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const disposers = [
+  // Without bars nothing needs the engine's events (a disk error's pause ends the wait itself, see
+  // awaitDownload's failOnErrorPause): not listening spares the reactor sending them all.
+  const disposers = !bars ? [] : [
     subscribe(ENGINE_EVENTS.progress, (payload) => {
       for (const update of (payload as ProgressEvent).updates) {
         const entry = byId.get(update.id);
@@ -87,7 +91,7 @@ export async function runGet(command: GetCommand, io: CliIo): Promise<number> {
       const entry: Tracked = {
         id: snapshot.id,
         view: { label: snapshot.fileName, state: snapshot.state, downloadedBytes: snapshot.downloadedBytes, totalBytes: snapshot.totalBytes, speed: 0, etaSeconds: null, outcome: null },
-        result: engine.await(snapshot.id),
+        result: engine.await(snapshot.id, AWAIT_OPTIONS),
         startedAt: Date.now(),
         reattached: 0,
         error: null,
@@ -198,7 +202,7 @@ async function poll(entry: Tracked): Promise<void> {
       // The reactor restarts after a crash and recovers the download; wait on it again.
       entry.reattached += 1;
       await new Promise((resolve) => setTimeout(resolve, 300));
-      entry.result = engine.await(entry.id);
+      entry.result = engine.await(entry.id, AWAIT_OPTIONS);
       return;
     }
     if (entry.view.outcome) return;

@@ -111,9 +111,11 @@ export class DownloadManager {
    * removed (DownloadError). Aborting `signal` stops waiting; `onAbort` decides
    * what that means for the download itself.
    */
-  waitUntilFinished(id: string, signal: AbortSignal): Promise<DownloadSnapshot> {
+  waitUntilFinished(id: string, signal: AbortSignal, options: { failOnErrorPause?: boolean } = {}): Promise<DownloadSnapshot> {
     const record = this.#require(id);
-    return this.#finishedOutcome(record) ?? this.#waiters.wait(id, signal);
+    const failOnErrorPause = options.failOnErrorPause === true;
+    if (failOnErrorPause && record.state === 'paused' && record.error) return Promise.reject(errorOf(record));
+    return this.#finishedOutcome(record) ?? this.#waiters.wait(id, signal, { failOnErrorPause });
   }
 
   pause(id: string): DownloadSnapshot {
@@ -252,6 +254,8 @@ export class DownloadManager {
       this.#waiters.resolve(record.id, this.#snapshot(record));
     } else if (outcome.kind === 'failed') {
       if (record.state === 'failed') this.#waiters.reject(record.id, outcome.error);
+      // Paused by a disk problem: only the waits that asked to hear of it end.
+      else if (record.state === 'paused') this.#waiters.rejectErrorPause(record.id, outcome.error);
     } else if (outcome.reason === 'cancel') {
       this.#finishCancelled(record);
     }

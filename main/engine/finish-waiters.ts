@@ -3,6 +3,7 @@ import type { DownloadSnapshot } from '../../shared/download/types.ts';
 interface Waiter {
   resolve(snapshot: DownloadSnapshot): void;
   reject(error: Error): void;
+  failOnErrorPause: boolean;
 }
 
 /**
@@ -13,7 +14,7 @@ interface Waiter {
 export class FinishWaiters {
   readonly #waiters = new Map<string, Set<Waiter>>();
 
-  wait(id: string, signal: AbortSignal): Promise<DownloadSnapshot> {
+  wait(id: string, signal: AbortSignal, options: { failOnErrorPause?: boolean } = {}): Promise<DownloadSnapshot> {
     return new Promise((resolve, reject) => {
       const waiters = this.#waiters.get(id) ?? new Set<Waiter>();
       this.#waiters.set(id, waiters);
@@ -31,6 +32,7 @@ export class FinishWaiters {
           signal.removeEventListener('abort', onAbort);
           reject(error);
         },
+        failOnErrorPause: options.failOnErrorPause === true,
       };
       if (signal.aborted) {
         onAbort();
@@ -46,6 +48,18 @@ export class FinishWaiters {
     const waiters = this.#waiters.get(id);
     this.#waiters.delete(id);
     for (const waiter of waiters ?? []) waiter.resolve(snapshot);
+  }
+
+  /** The download paused because of an error: the waits that asked to end then do. */
+  rejectErrorPause(id: string, error: Error): void {
+    const waiters = this.#waiters.get(id);
+    if (!waiters) return;
+    for (const waiter of [...waiters]) {
+      if (!waiter.failOnErrorPause) continue;
+      waiters.delete(waiter);
+      waiter.reject(error);
+    }
+    if (waiters.size === 0) this.#waiters.delete(id);
   }
 
   /** The download failed, was cancelled or removed. */

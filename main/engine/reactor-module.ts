@@ -10,7 +10,7 @@
  * SKEIN_STATE_DIR (the module imported outside a reactor host) it opens on the
  * first call, so merely importing it never takes the user's data folder.
  */
-import type { EngineApi } from '../../shared/download/engine-api.ts';
+import type { AwaitOptions, EngineApi } from '../../shared/download/engine-api.ts';
 import type { DownloadRequest, DownloadSnapshot, Settings } from '../../shared/download/types.ts';
 import type { ReactorContext } from '../../shared/reactor/context.ts';
 import { STATE_DIR_ENV, stateDirectory } from './app-paths.ts';
@@ -57,10 +57,10 @@ export async function addDownloads(context: ReactorContext, requests: DownloadRe
   return (await managerFor(context)).add(requests);
 }
 
-export async function awaitDownload(context: ReactorContext, id: string): Promise<DownloadSnapshot> {
+export async function awaitDownload(context: ReactorContext, id: string, options: AwaitOptions = {}): Promise<DownloadSnapshot> {
   const manager = await managerFor(context);
   try {
-    return await manager.waitUntilFinished(id, context.signal);
+    return await manager.waitUntilFinished(id, context.signal, { failOnErrorPause: options?.failOnErrorPause === true });
   } catch (error) {
     // Cancelling the wait cancels the download; the reactor stopping leaves it resumable.
     if (context.signal.aborted && isCallerCancel(context.signal.reason)) await manager.cancel(id, false).catch(() => {});

@@ -13,7 +13,7 @@ export interface EngineApi {
    * DownloadError when it fails or is cancelled. Cancelling this call (its signal
    * aborted with CancelledError) cancels the download; the reactor stopping does not.
    */
-  awaitDownload(ctx: ReactorContext, id: string): Promise<DownloadSnapshot>;
+  awaitDownload(ctx: ReactorContext, id: string, options?: AwaitOptions): Promise<DownloadSnapshot>;
   pauseDownload(ctx: ReactorContext, id: string): Promise<DownloadSnapshot>;
   resumeDownload(ctx: ReactorContext, id: string): Promise<DownloadSnapshot>;
   retryDownload(ctx: ReactorContext, id: string): Promise<DownloadSnapshot>;
@@ -28,6 +28,16 @@ export interface EngineApi {
   resumeAll(ctx: ReactorContext): Promise<void>;
   getSettings(ctx: ReactorContext): Promise<Settings>;
   updateSettings(ctx: ReactorContext, patch: Partial<Settings>): Promise<Settings>;
+}
+
+export interface AwaitOptions {
+  /**
+   * Also settle (reject with its error) when the download pauses because of an
+   * error, such as a full disk or a read-only folder. The app leaves such a
+   * download paused for the user to retry; a one-shot caller (the CLI) reports
+   * it as a failure of its run, without listening to every download event.
+   */
+  failOnErrorPause?: boolean;
 }
 
 /** Event topics the engine emits through ctx.emit. */

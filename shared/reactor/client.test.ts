@@ -3,20 +3,27 @@ import { ReactorClient } from './client.ts';
 import type { ReactorContext } from './context.ts';
 import { CancelledError, ModuleLoadError, NotCloneableError, ReactorStoppedError, RemoteError, UnknownFunctionError } from './errors.ts';
 import { createMemoryTransportPair, type MemoryTransportPair } from './memory-transport.ts';
+import type { ReactorMessage } from './protocol.ts';
 import { serveReactor } from './server.ts';
+
+/** A batch message's parts, or the message itself. */
+function flatten(message: { t: string; messages?: unknown[] }): Array<{ t: string }> {
+  return message.t === 'batch' ? (message.messages as Array<{ t: string; messages?: unknown[] }>).flatMap(flatten) : [message];
+}
 
 /** A client wired to an in-memory reactor serving `functions`; `pairs` lists every "process" spawned. */
 function connect(functions: Record<string, unknown>, options: { restart?: boolean; loadDelayMs?: number } = {}) {
-  const pairs: MemoryTransportPair[] = [];
+  const pairs: Array<MemoryTransportPair & { sentToHost: ReactorMessage[] }> = [];
   const client = new ReactorClient({
     module: '/virtual/module.js',
     restartPolicy: options.restart ? { initialDelayMs: 5, factor: 2, maxDelayMs: 50, maxConsecutiveDeaths: 3, stableAfterMs: 60_000 } : null,
     stopGracePeriodMs: 200,
     log: () => {},
     spawn: () => {
-      const pair = createMemoryTransportPair();
+      const pair = Object.assign(createMemoryTransportPair(), { sentToHost: [] as ReactorMessage[] });
       pairs.push(pair);
-      serveReactor(pair.endpoint, {
+      const recording = { ...pair.endpoint, send: (message: ReactorMessage) => (pair.sentToHost.push(message), pair.endpoint.send(message)) };
+      serveReactor(recording, {
         load: async () => {
           if (options.loadDelayMs) await new Promise((resolve) => setTimeout(resolve, options.loadDelayMs));
           return functions;
@@ -138,6 +145,32 @@ describe('ReactorClient over an in-memory transport', () => {
     await client.call('tell', [2]).wait(1000);
     expect(progress).toEqual([{ n: 1 }]);
     expect(everything).toEqual(['progress', 'other', 'progress', 'other']);
+  });
+
+  it('sends only the events of topics someone listens to, also after a restart', async () => {
+    const { client, pairs } = connect({ tell: (ctx: ReactorContext, topic: string) => ctx.emit(topic, { topic }), ok: () => 'ok' }, { restart: true });
+    const crossing = (): string[] => pairs.flatMap((pair) => pair.sentToHost).flatMap(flatten).filter((message) => message.t === 'event').map((message) => (message as unknown as { topic: string }).topic);
+    const heard: unknown[] = [];
+    const stop = client.subscribe('wanted', (payload) => heard.push(payload));
+    await client.call('tell', ['unwanted']).wait(1000);
+    await client.call('tell', ['wanted']).wait(1000);
+    expect(crossing()).toEqual(['wanted']);
+
+    pairs[0]?.exit({ code: 3, reason: 'exit code 3' });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await expect(client.call('ok', []).wait(2000)).resolves.toBe('ok');
+    await client.call('tell', ['wanted']).wait(1000);
+    stop();
+    await client.call('tell', ['wanted']).wait(1000);
+    expect(heard).toEqual([{ topic: 'wanted' }, { topic: 'wanted' }]);
+    expect(crossing()).toEqual(['wanted', 'wanted']);
+  });
+
+  it('does not copy an event payload nobody listens to, and still refuses an uncloneable one that is heard', async () => {
+    const { client } = connect({ tell: (ctx: ReactorContext, topic: string) => ctx.emit(topic, { callback: () => {} }) });
+    await expect(client.call('tell', ['unheard']).wait(1000)).resolves.toBeUndefined();
+    client.subscribe('heard', () => {});
+    await expect(client.call('tell', ['heard']).wait(1000)).rejects.toBeInstanceOf(NotCloneableError);
   });
 
   it('fails pending results with ReactorStoppedError when the reactor dies, then restarts', async () => {

@@ -2,9 +2,11 @@ import { deserializeError, type SerializedError } from '../errors/base.ts';
 import { NotCloneableError, ReactorStoppedError } from './errors.ts';
 import { createBatcher, type Batcher } from './batching.ts';
 import { EventualResult, type Settlers } from './eventual-result.ts';
-import type { Disposer, HostMessage, ReactorExit, ReactorMessage, ReactorSpawner, ReactorTransport } from './protocol.ts';
+import { ALL_TOPICS, type Disposer, type HostMessage, type ReactorExit, type ReactorMessage, type ReactorSpawner, type ReactorTransport } from './protocol.ts';
 import { defaultRestartPolicy, restartDelay, type RestartPolicy } from './restart-policy.ts';
 import { defaultStash } from './stash.ts';
+
+export { ALL_TOPICS };
 
 export type ReactorState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
 
@@ -22,9 +24,6 @@ export interface ReactorClientOptions {
   /** Where lifecycle problems are reported. */
   log?: (message: string) => void;
 }
-
-/** Topic that receives every event, whatever its topic. */
-export const ALL_TOPICS = '*';
 
 interface PendingCall {
   settlers: Settlers<unknown>;
@@ -103,12 +102,25 @@ export class ReactorClient {
   /** Listens to events of `topic` (or ALL_TOPICS) from reactor functions. */
   subscribe(topic: string, listener: ReactorEventListener): Disposer {
     let listeners = this.#eventListeners.get(topic);
-    if (!listeners) this.#eventListeners.set(topic, (listeners = new Set()));
+    if (!listeners) {
+      this.#eventListeners.set(topic, (listeners = new Set()));
+      this.#sendTopics();
+    }
     listeners.add(listener);
     return () => {
       listeners.delete(listener);
-      if (listeners.size === 0 && this.#eventListeners.get(topic) === listeners) this.#eventListeners.delete(topic);
+      if (listeners.size === 0 && this.#eventListeners.get(topic) === listeners) {
+        this.#eventListeners.delete(topic);
+        this.#sendTopics();
+      }
     };
+  }
+
+  /** Tells the reactor which topics to send (see the 'topics' message). */
+  #sendTopics(): void {
+    // Before the first connection the outbox would only pile up versions; #attach sends the current set.
+    if (this.#outgoing === null || this.#stopped) return;
+    this.#outgoing.push({ t: 'topics', topics: [...this.#eventListeners.keys()] });
   }
 
   onStateChange(listener: ReactorStateListener): Disposer {
@@ -199,6 +211,8 @@ export class ReactorClient {
       }),
     ];
     transport.send({ t: 'init', module: this.#options.module });
+    // Also after a restart: the new process knows nothing of this host's listeners.
+    transport.send({ t: 'topics', topics: [...this.#eventListeners.keys()] });
     const queued = this.#outbox;
     this.#outbox = [];
     for (const message of queued) this.#outgoing.push(message);

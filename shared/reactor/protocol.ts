@@ -4,11 +4,20 @@ import type { SerializedError } from '../errors/base.ts';
  * Messages between the host (main process, CLI, browser host) and the reactor
  * process. Every transport delivers them in order and structured-clones them.
  */
+/** The topic that stands for every topic, in subscribe() and in the 'topics' message. */
+export const ALL_TOPICS = '*';
+
 export type HostMessage =
   | { t: 'init'; module: string }
   | { t: 'call'; id: number; fn: string; args: unknown[] }
   | { t: 'cancel'; id: number }
   | { t: 'stop' }
+  /**
+   * The event topics the host listens to (ALL_TOPICS, "*", for every one), sent
+   * after init and whenever the set changes: the reactor sends no others, so an
+   * event nobody listens to costs no copy and no IPC.
+   */
+  | { t: 'topics'; topics: string[] }
   /** Several of the above sent in one turn of the event loop, in order (fewer IPC writes). */
   | { t: 'batch'; messages: HostMessage[] };
 

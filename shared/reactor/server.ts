@@ -2,7 +2,7 @@ import { serializeError } from '../errors/base.ts';
 import { type ReactorContext, STOP_HOOK_EXPORT } from './context.ts';
 import { CancelledError, ModuleLoadError, NotCloneableError, ReactorStoppedError, UnknownFunctionError } from './errors.ts';
 import { createBatcher } from './batching.ts';
-import type { Disposer, HostMessage, ReactorEndpoint, ReactorMessage } from './protocol.ts';
+import { ALL_TOPICS, type Disposer, type HostMessage, type ReactorEndpoint, type ReactorMessage } from './protocol.ts';
 
 export interface ReactorServerOptions {
   /** Imports the reactor module by the path the host gave (dynamic import, resolved by the caller's runtime). */
@@ -27,6 +27,8 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
   const waitingForModule: Array<{ id: number; fn: string; args: unknown[] }> = [];
   const running = new Map<number, AbortController>();
   let stopping = false;
+  /** What the host listens to ('topics' message); nothing until it says. */
+  let wantedTopics = new Set<string>();
 
   /** Which function produced a result message, to name it if the value cannot be sent. */
   const resultOf = new WeakMap<ReactorMessage, string>();
@@ -51,6 +53,8 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
 
   function emit(topic: string, payload: unknown): void {
     if (typeof topic !== 'string' || topic === '') throw new TypeError('emit(topic, payload): topic must be a non-empty string');
+    // Nobody listens: no copy, no IPC (the payload's cloneability goes unchecked too).
+    if (!wantedTopics.has(topic) && !wantedTopics.has(ALL_TOPICS)) return;
     try {
       // Checked here so the emitter learns of it; sending is batched and would find out too late.
       structuredClone(payload);
@@ -163,6 +167,9 @@ export function serveReactor(endpoint: ReactorEndpoint, options: ReactorServerOp
         break;
       case 'stop':
         void stop();
+        break;
+      case 'topics':
+        if (Array.isArray(message.topics)) wantedTopics = new Set(message.topics.filter((topic) => typeof topic === 'string'));
         break;
     }
   };
