@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { startEngineProcess, type EngineProcess } from './testing/engine-process
 // A really full disk and a really read-only folder: small tmpfs mounts. Mounting
 // needs root (or CAP_SYS_ADMIN); elsewhere these tests skip and say why.
 
+const CLI = new URL('../cli/skein.ts', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'skein-disk-'));
 const small = join(root, 'small');
 const readOnly = join(root, 'read-only');
@@ -101,5 +102,31 @@ describe.skipIf(mountProblem !== null)('disk problems', () => {
     const paused = await until(engine, added!.id, (snapshot) => snapshot.state === 'paused' || snapshot.state === 'failed');
     expect(paused.state).toBe('paused');
     expect(paused.error?.code).toBe('ERR_NOT_WRITABLE');
+
+    // The app's wait goes on (the user may fix the folder and retry); a one-shot caller's ends.
+    await expect(engine.call<EngineApi['awaitDownload']>('awaitDownload', added!.id).wait(300)).rejects.toMatchObject({ code: 'ERR_REACTOR_TIMEOUT' });
+    await expect(engine.call<EngineApi['awaitDownload']>('awaitDownload', added!.id, { failOnErrorPause: true }).wait(5_000)).rejects.toMatchObject({ code: 'ERR_NOT_WRITABLE' });
+  });
+
+  it('makes skein get exit 1 with one line naming the problem when the disk is full', async () => {
+    const body = patternBytes(2 << 20, 6);
+    server.route('/cli.bin', { body });
+    for (const name of readdirSync(small)) rmSync(join(small, name), { force: true });
+    const filler = join(small, 'filler-cli');
+    writeFileSync(filler, Buffer.alloc(2 << 20, 1));
+    try {
+      // Not spawnSync: the fault server answering it lives in this process's event loop.
+      const run = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'get', server.url('/cli.bin'), '--dir', small, '--state', join(root, 'state-cli'), '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+        child.on('close', (status) => resolve({ status, stderr }));
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^skein: ERR_DISK_FULL: .+/m);
+      expect(statSync(join(small, 'cli.bin.part')).isFile()).toBe(true);
+    } finally {
+      unlinkSync(filler);
+    }
   });
 });
