@@ -39,11 +39,21 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
 }
 
 /**
+ * A folder found present and writable is not checked again for this long: 200
+ * downloads into one folder cost one check, not 400 system calls. A folder that
+ * goes away meanwhile still fails each transfer clearly, when it opens its file.
+ */
+const VERIFIED_FOR_MS = 1000;
+const verifiedAt = new Map<string, number>();
+
+/**
  * Checks the destination before a transfer starts. The default download folder
  * is created when missing (a fresh account may have none); a folder the user
  * chose is not, since a missing one usually means an unplugged drive or a typo.
  */
 export async function ensureDirectory(directory: string, defaultDirectory: string): Promise<void> {
+  const verified = verifiedAt.get(directory);
+  if (verified !== undefined && performance.now() - verified < VERIFIED_FOR_MS) return;
   try {
     const info = await stat(directory);
     if (!info.isDirectory()) {
@@ -60,6 +70,8 @@ export async function ensureDirectory(directory: string, defaultDirectory: strin
   } catch (error) {
     throw new DownloadError(CODES.notWritable, undefined, { cause: error, details: { path: directory } });
   }
+  if (verifiedAt.size >= 256) verifiedAt.clear();
+  verifiedAt.set(directory, performance.now());
 }
 
 /**
