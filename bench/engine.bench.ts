@@ -133,6 +133,10 @@ function median(values: number[]): number {
 interface Contender {
   label: string;
   argv: string[];
+  /**
+   * Sample the reactor's peak RSS (every 50 ms, reading /proc). Only where that
+   * figure is reported: the sampling takes CPU the contender would not get.
+   */
   watchReactor?: boolean;
 }
 
@@ -219,8 +223,8 @@ async function main(): Promise<void> {
     // -k1M: aria2's default 20 MiB minimum split would cap it at 10 connections on this file.
     const [ariaMedium, skein16, skein32] = await interleave(fresh, [
       { label: 'aria2c -x16 -s16', argv: aria(['-x16', '-s16', '-k1M', `${origin}/limited/medium.bin`]) },
-      { label: 'skein 16', argv: skeinArgs(state, out, ['--connections', '16'], [`${origin}/limited/medium.bin`]), watchReactor: true },
-      { label: 'skein 32', argv: skeinArgs(state, out, ['--connections', '32'], [`${origin}/limited/medium.bin`]), watchReactor: true },
+      { label: 'skein 16', argv: skeinArgs(state, out, ['--connections', '16'], [`${origin}/limited/medium.bin`]) },
+      { label: 'skein 32', argv: skeinArgs(state, out, ['--connections', '32'], [`${origin}/limited/medium.bin`]) },
     ], work) as [Measure, Measure, Measure];
     checks.push(`skein medium file size ${statSync(join(out, 'medium.bin')).size === MEDIUM ? 'matches' : 'DIFFERS'}`);
     rows.push([`${mediumLabel}, 16 connections`, 'aria2c -x16 -s16 -k1M', fmt(ariaMedium), fmt(skein16), ratio(skein16.wallMs, ariaMedium.wallMs, 1.0), ratio(skein16.cpuMs, ariaMedium.cpuMs, null)]);
@@ -229,7 +233,7 @@ async function main(): Promise<void> {
     console.log(`3. ${SMALL_COUNT} files of 1 MiB, 16 at a time`);
     const [ariaSmall, skeinSmall] = await interleave(fresh, [
       { label: 'aria2c -j16', argv: aria(['-j16', '-i', join(work, 'small-urls.txt')]) },
-      { label: 'skein', argv: skeinArgs(state, out, ['--max-concurrent', '16'], smallUrls), watchReactor: true },
+      { label: 'skein', argv: skeinArgs(state, out, ['--max-concurrent', '16'], smallUrls) },
     ], work) as [Measure, Measure];
     checks.push(`skein small files: ${readdirSync(out).length} of ${SMALL_COUNT}`);
     rows.push([`${SMALL_COUNT} files of 1 MiB, 16 at a time`, 'aria2c -j16', fmt(ariaSmall), fmt(skeinSmall), ratio(skeinSmall.wallMs, ariaSmall.wallMs, 1.0), ratio(skeinSmall.cpuMs, ariaSmall.cpuMs, null)]);
