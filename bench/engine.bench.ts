@@ -98,9 +98,12 @@ function measure(argv: string[], cwd: string, watchReactor: boolean): Promise<Me
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += String(chunk)));
     let reactorPeak = 0;
+    // The process tree is walked until the reactor turns up; from then on only its status is read.
+    let reactorPid: number | null = null;
     const sampler = watchReactor
       ? setInterval(() => {
-          for (const pid of descendants(child.pid!)) if (isReactor(pid)) reactorPeak = Math.max(reactorPeak, peakRss(pid));
+          reactorPid ??= descendants(child.pid!).find(isReactor) ?? null;
+          if (reactorPid !== null) reactorPeak = Math.max(reactorPeak, peakRss(reactorPid));
         }, 50)
       : null;
     child.on('close', (code) => {
