@@ -19,6 +19,14 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY = fileURLToPath(new URL('./reactor-bundle-entry.ts', import.meta.url));
+const HTTP2_STAND_IN = fileURLToPath(new URL('../engine/http/http2-unused.ts', import.meta.url));
+
+/** Bundles http2-unused.ts in place of node:http2, which undici loads at start and the engine never uses. */
+const withoutHttp2 = {
+  name: 'skein-without-http2',
+  resolveId: (id) => (id === 'node:http2' || id === 'http2' ? HTTP2_STAND_IN : null),
+};
+
 const MANIFEST = 'manifest.json';
 const FORMAT = 1;
 /** Older bundles are deleted only after this long: a reactor may be starting from one right now. */
@@ -67,7 +75,7 @@ export async function buildBundle(directory = bundleDirectory(), root = ROOT) {
   const startedAt = Date.now();
   // Loaded only to build: node:crypto alone costs several milliseconds of every start.
   const [{ rolldown }, { createHash }] = await Promise.all([import('rolldown'), import('node:crypto')]);
-  const build = await rolldown({ input: ENTRY, platform: 'node', logLevel: 'silent' });
+  const build = await rolldown({ input: ENTRY, platform: 'node', logLevel: 'silent', plugins: [withoutHttp2] });
   let chunk;
   try {
     const { output } = await build.generate({ format: 'esm', codeSplitting: false });
@@ -77,7 +85,8 @@ export async function buildBundle(directory = bundleDirectory(), root = ROOT) {
   }
   if (!chunk) throw new Error('rolldown produced no entry chunk');
   const inputs = [];
-  for (const id of chunk.moduleIds) {
+  // This file too: a change to how the bundle is built calls for a new one.
+  for (const id of [fileURLToPath(import.meta.url), ...chunk.moduleIds]) {
     if (!isAbsolute(id)) continue; // rolldown's own runtime helpers
     const stats = statSync(id);
     // Edited while building: the bundle may hold the old text. Use it for this run, record nothing.

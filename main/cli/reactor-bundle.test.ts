@@ -1,6 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +61,11 @@ describe('the reactor bundle of the CLI', () => {
     const inputs = manifest.inputs.map(([path]) => path);
     expect(inputs).toContain(join('main', 'engine', 'reactor-module.ts'));
     expect(inputs).toContain(join('main', 'reactor', 'entry.ts'));
+  });
+
+  it('leaves out node:http2, which undici loads at start and the engine never uses', async () => {
+    const bundle = await tool.buildBundle(folder);
+    expect(readFileSync(bundle!, 'utf8')).not.toMatch(/require\(["']node:http2["']\)/);
   });
 
   it('replaces both the reactor entry and the engine module when in use', () => {
@@ -127,10 +134,40 @@ async function reactorOf(launched: Launched): Promise<string | null> {
   return null;
 }
 
-function launch(args: string[], bundleDirectory: string): Launched {
+describe('skein get over HTTPS through the bundled reactor', () => {
+  it('downloads from a server whose certificate the user trusts (NODE_EXTRA_CA_CERTS)', async (context) => {
+    const certificates = join(folder, 'tls');
+    mkdirSync(certificates);
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certificates, 'key.pem'), '-out', join(certificates, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    } catch {
+      context.skip('openssl is not installed: no certificate to test with');
+    }
+    const body = patternBytes(1 << 20, 9);
+    const server = createHttpsServer({ cert: readFileSync(join(certificates, 'cert.pem')), key: readFileSync(join(certificates, 'key.pem')) }, (_request, response) => {
+      response.writeHead(200, { 'content-length': body.length });
+      response.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const out = join(folder, 'out');
+      mkdirSync(out);
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/secure.bin`;
+      const result = await launch(['get', url, '--dir', out, '--state', join(folder, 'state'), '--quiet'], join(folder, 'bundles'), { NODE_EXTRA_CA_CERTS: join(certificates, 'cert.pem') }).done;
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(readFileSync(join(out, 'secure.bin')).equals(Buffer.from(body))).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+function launch(args: string[], bundleDirectory: string, env: NodeJS.ProcessEnv = {}): Launched {
   const child = spawn(process.execPath, [LAUNCHER, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, SKEIN_REACTOR_BUNDLE_DIR: bundleDirectory },
+    env: { ...process.env, ...env, SKEIN_REACTOR_BUNDLE_DIR: bundleDirectory },
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += String(chunk)));
