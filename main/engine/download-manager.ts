@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ENGINE_EVENTS, type DownloadChangedEvent } from '../../shared/download/engine-api.ts';
 import { DOWNLOAD_ERROR_CODES as CODES, DownloadError } from '../../shared/download/errors.ts';
 import type { DownloadRequest, DownloadSnapshot, ProgressUpdate, Settings } from '../../shared/download/types.ts';
@@ -13,6 +12,7 @@ import { checkSettingsPatch, mergeStoredSettings } from './settings.ts';
 import type { DownloadStore } from './store/download-store.ts';
 import { deletePartialFiles } from './file-cleanup.ts';
 import type { RateLimiter } from './transfer/types.ts';
+import { newDownloadId } from './download-id.ts';
 
 export interface DownloadManagerOptions {
   store: DownloadStore;
@@ -87,7 +87,7 @@ export class DownloadManager {
     const checked = requests.map((request) => checkDownloadRequest(request));
     const now = Date.now();
     let position = this.#store.nextPosition();
-    const added = checked.map((request) => newRecord(request, this.#settings, { id: randomUUID(), position: position++, createdAt: now }));
+    const added = checked.map((request) => newRecord(request, this.#settings, { id: newDownloadId(), position: position++, createdAt: now }));
     // One durable commit for the batch: 200 URLs cost one fsync, not 200.
     this.#store.saveAll(added);
     for (const record of added) {

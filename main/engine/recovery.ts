@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -128,7 +127,8 @@ async function sizeOf(path: string): Promise<number | null> {
 
 /** Streams the file through the hash: a multi-gigabyte file must not be read into memory. */
 export async function matchesChecksum(path: string, checksum: Checksum, signal?: AbortSignal): Promise<boolean> {
-  const hash = createHash(checksum.algorithm);
+  // Loaded here, not at start: see checksum.ts.
+  const hash = process.getBuiltinModule('node:crypto').createHash(checksum.algorithm);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, signal })) hash.update(chunk as Buffer);
   return hash.digest('hex') === checksum.hex.toLowerCase();
 }

@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../shared/download/errors.ts';
 import type { Checksum } from '../../../shared/download/types.ts';
@@ -9,6 +9,11 @@ import { toFileSystemError } from './file-errors.ts';
  * every byte in order from zero was hashed on the way and needs no second read;
  * anything else (segments, resumes) is hashed from the file.
  */
+
+/** node:crypto, loaded on first use: most downloads have no checksum, and loading it costs ~8 ms at start. */
+function createHash(algorithm: string): Hash {
+  return process.getBuiltinModule('node:crypto').createHash(algorithm);
+}
 
 export function startHash(checksum: Checksum): Hash {
   return createHash(checksum.algorithm);
