@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { ReactorTransport } from '../../shared/reactor/protocol.ts';
 import { STATE_DIR_ENV, stateDirectory } from '../engine/app-paths.ts';
 import { TRANSFER_PROCESS_FLAGS } from '../engine/transfer/process-flags.ts';
-import { spawnChildReactor, type ChildProcessSpawnOptions } from '../reactor/child-process-transport.ts';
+import type { ChildProcess } from 'node:child_process';
+import { adoptChildReactor, spawnChildReactor, type ChildProcessSpawnOptions, type EarlyChildState } from '../reactor/child-process-transport.ts';
 
 /**
  * Starts the CLI's reactor process before the rest of the CLI has loaded.
@@ -43,6 +44,19 @@ export function reactorSpawnOptions(stateDir: string | null): ChildProcessSpawnO
 /** The module setup() names to the reactor: the engine's source, or the bundle that contains it. */
 export function reactorModulePath(): string {
   return reactorBundle ?? ENGINE_MODULE;
+}
+
+/** A reactor the launcher (launch.mjs) forked from the bundle before this module loaded. */
+export interface EarlyReactor {
+  stateDir: string;
+  child: ChildProcess;
+  early: EarlyChildState;
+}
+
+/** Takes over the launcher's reactor; setup() takes it with `takePrespawned`, like one spawned here. */
+export function adoptEarlyReactor(reactor: EarlyReactor): void {
+  prespawned?.transport.kill();
+  prespawned = { stateDir: reactor.stateDir, transport: adoptChildReactor(reactor.child, reactor.early) };
 }
 
 /** Spawns the reactor for `stateDir` now; setup() takes it with `takePrespawned`. */

@@ -4,12 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { userCacheDirectory } from '../engine/app-paths.ts';
+import { userCacheDirectory, userDataDirectory } from '../engine/app-paths.ts';
+import { TRANSFER_PROCESS_FLAGS } from '../engine/transfer/process-flags.ts';
+import { parseArgs, type GetCommand } from './args.ts';
 
 const LAUNCHER = fileURLToPath(new URL('./launch.mjs', import.meta.url));
 
 interface Launcher {
   compileCacheDirectory(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string): string;
+  userDataDirectory(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, home: string): string;
+  stateOption(args: string[], cwd: string): string | null;
+  REACTOR_FLAGS: string[];
 }
 
 describe('the skein launcher (npm run cli)', () => {
@@ -25,6 +30,28 @@ describe('the skein launcher (npm run cli)', () => {
       const expected = userCacheDirectory({ platform, env, home });
       expect(launcher.compileCacheDirectory(platform, env, home)).toBe(platform === 'win32' ? `${expected}\\compile-cache` : `${expected}/compile-cache`);
     }
+  });
+
+  it('starts the reactor early with the folder and flags the TypeScript would use', async () => {
+    const launcher = (await import(LAUNCHER as string)) as Launcher;
+    const cases: Array<[NodeJS.Platform, NodeJS.ProcessEnv, string]> = [
+      ['linux', {}, '/home/u'],
+      ['linux', { XDG_CONFIG_HOME: '/c' }, '/home/u'],
+      ['darwin', {}, '/Users/u'],
+      ['win32', { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'C:\\Users\\u'],
+    ];
+    for (const [platform, env, home] of cases) expect(launcher.userDataDirectory(platform, env, home)).toBe(userDataDirectory({ platform, env, home }));
+    for (const args of [
+      ['https://x/a', '--state', 'st'],
+      ['https://x/a', '--state=st', '--dir', 'out'],
+      ['--dir', '--state', 'https://x/a'],
+      ['https://x/a', '--header', 'X: --state', '--quiet'],
+      ['https://x/a'],
+    ]) {
+      const parsed = parseArgs(['get', ...args], '/work') as GetCommand;
+      expect(launcher.stateOption(args, '/work')).toBe(parsed.stateDir);
+    }
+    expect([...launcher.REACTOR_FLAGS].sort()).toEqual(['--disable-warning=ExperimentalWarning', ...TRANSFER_PROCESS_FLAGS].sort());
   });
 
   it('runs the CLI in its own process, with the compile cache on', () => {

@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import type { HostMessage, ReactorExit, ReactorMessage, ReactorSpawner, ReactorTransport } from '../../shared/reactor/protocol.ts';
 
 export interface ChildProcessSpawnOptions {
@@ -34,7 +34,29 @@ export function spawnChildReactor(options: ChildProcessSpawnOptions): ReactorTra
     env: options.env ?? process.env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  return adoptChildReactor(child);
+}
+
+/** What a process started elsewhere (the CLI's launcher) did before it was adopted. */
+export interface EarlyChildState {
+  /** Messages that arrived before adoption, in order. */
+  messages: unknown[];
+  /** The spawn's failure, if it failed. */
+  error: Error | null;
+  /** Detaches whoever kept the above; adoption takes over from here. */
+  stop(): void;
+}
+
+/**
+ * Wraps a reactor process already forked with an IPC channel and "advanced"
+ * serialization. `early` holds what it said before this call; its exit, if it
+ * already happened, is read from the process.
+ */
+export function adoptChildReactor(child: ChildProcess, early: EarlyChildState | null = null): ReactorTransport {
+  // Same turn as the listeners below: no message falls between the two.
+  early?.stop();
   const messageListeners = new Set<(message: ReactorMessage) => void>();
+  const backlog = early ? [...early.messages] : [];
   const exitListeners = new Set<(exit: ReactorExit) => void>();
   let exited: ReactorExit | null = null;
 
@@ -48,6 +70,13 @@ export function spawnChildReactor(options: ChildProcessSpawnOptions): ReactorTra
   child.on('message', (message) => {
     for (const listener of messageListeners) listener(message as ReactorMessage);
   });
+  if (child.exitCode !== null || child.signalCode !== null) {
+    const code = child.exitCode;
+    queueMicrotask(() => finish({ code, reason: code !== null ? `exit code ${code}` : `killed by ${child.signalCode ?? 'a signal'}` }));
+  } else if (early?.error && child.pid === undefined) {
+    const reason = `could not start the reactor process: ${early.error.message}`;
+    queueMicrotask(() => finish({ code: null, reason }));
+  }
   child.on('exit', (code, signal) => {
     finish({ code, reason: code !== null ? `exit code ${code}` : `killed by ${signal ?? 'a signal'}` });
   });
@@ -65,6 +94,8 @@ export function spawnChildReactor(options: ChildProcessSpawnOptions): ReactorTra
     },
     onMessage(listener) {
       messageListeners.add(listener);
+      // The first listener hears what came before adoption, in order, before anything newer.
+      for (const message of backlog.splice(0)) listener(message as ReactorMessage);
       return () => messageListeners.delete(listener);
     },
     onExit(listener) {
