@@ -6,6 +6,7 @@
  *
  *   SKEIN_BENCH_RUNS=5   rounds per case, contenders taking turns (the median is kept)
  *   SKEIN_BENCH_QUICK=1  smaller files, for trying the script out (BENCHMARKS.md untouched)
+ *   SKEIN_BENCH_CASES=3  only these cases (1: 1 GiB, 2: 200 MB, 3: 200 files; BENCHMARKS.md untouched)
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,6 +20,8 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'main/cli/launch.mjs');
 const RUNS = Number(process.env.SKEIN_BENCH_RUNS ?? 5);
 const QUICK = process.env.SKEIN_BENCH_QUICK === '1';
+const CASES = new Set((process.env.SKEIN_BENCH_CASES ?? '1,2,3').split(',').map((item) => item.trim()));
+const ALL_CASES = ['1', '2', '3'].every((name) => CASES.has(name));
 const MiB = 1 << 20;
 const BIG = QUICK ? 128 * MiB : 1024 * MiB;
 const MEDIUM = QUICK ? 40_000_000 : 200_000_000;
@@ -213,39 +216,46 @@ async function main(): Promise<void> {
     fresh();
     await measure(skeinArgs(state, out, [], [smallUrls[0]!]), work, false);
 
-    console.log(`1. ${BIG / MiB} MiB, one connection`);
-    const [curlBig, skeinBig] = await interleave(fresh, [
-      { label: 'curl', argv: [curl, '-sS', '-o', join(out, 'big.bin'), `${origin}/big.bin`] },
-      { label: 'skein', argv: skeinArgs(state, out, ['--connections', '1'], [`${origin}/big.bin`]), watchReactor: true },
-    ], work) as [Measure, Measure];
-    checks.push(`skein ${BIG / MiB} MiB sha256 ${(await sha256Of(join(out, 'big.bin'))) === bigSha ? 'matches' : 'DIFFERS'}`);
-    rows.push([`${BIG / MiB} MiB, 1 connection`, 'curl', fmt(curlBig), fmt(skeinBig), ratio(skeinBig.wallMs, curlBig.wallMs, 1.1), ratio(skeinBig.cpuMs, curlBig.cpuMs, 1.5)]);
+    let peak = 0;
+    if (CASES.has('1')) {
+      console.log(`1. ${BIG / MiB} MiB, one connection`);
+      const [curlBig, skeinBig] = await interleave(fresh, [
+        { label: 'curl', argv: [curl, '-sS', '-o', join(out, 'big.bin'), `${origin}/big.bin`] },
+        { label: 'skein', argv: skeinArgs(state, out, ['--connections', '1'], [`${origin}/big.bin`]), watchReactor: true },
+      ], work) as [Measure, Measure];
+      checks.push(`skein ${BIG / MiB} MiB sha256 ${(await sha256Of(join(out, 'big.bin'))) === bigSha ? 'matches' : 'DIFFERS'}`);
+      rows.push([`${BIG / MiB} MiB, 1 connection`, 'curl', fmt(curlBig), fmt(skeinBig), ratio(skeinBig.wallMs, curlBig.wallMs, 1.1), ratio(skeinBig.cpuMs, curlBig.cpuMs, 1.5)]);
+      peak = skeinBig.reactorPeakRss ?? 0;
+    }
 
-    const mediumLabel = `${Math.round(MEDIUM / 1e6)} MB at 20 MB/s per connection`;
-    console.log(`2. ${mediumLabel}`);
-    // -k1M: aria2's default 20 MiB minimum split would cap it at 10 connections on this file.
-    const [ariaMedium, skein16, skein32] = await interleave(fresh, [
-      { label: 'aria2c -x16 -s16', argv: aria(['-x16', '-s16', '-k1M', `${origin}/limited/medium.bin`]) },
-      { label: 'skein 16', argv: skeinArgs(state, out, ['--connections', '16'], [`${origin}/limited/medium.bin`]) },
-      { label: 'skein 32', argv: skeinArgs(state, out, ['--connections', '32'], [`${origin}/limited/medium.bin`]) },
-    ], work) as [Measure, Measure, Measure];
-    checks.push(`skein medium file size ${statSync(join(out, 'medium.bin')).size === MEDIUM ? 'matches' : 'DIFFERS'}`);
-    rows.push([`${mediumLabel}, 16 connections`, 'aria2c -x16 -s16 -k1M', fmt(ariaMedium), fmt(skein16), ratio(skein16.wallMs, ariaMedium.wallMs, 1.0), ratio(skein16.cpuMs, ariaMedium.cpuMs, null)]);
-    rows.push([`${mediumLabel}, 32 connections`, 'aria2c -x16 -s16 -k1M', fmt(ariaMedium), fmt(skein32), ratio(skein32.wallMs, ariaMedium.wallMs, null), ratio(skein32.cpuMs, ariaMedium.cpuMs, null)]);
+    if (CASES.has('2')) {
+      const mediumLabel = `${Math.round(MEDIUM / 1e6)} MB at 20 MB/s per connection`;
+      console.log(`2. ${mediumLabel}`);
+      // -k1M: aria2's default 20 MiB minimum split would cap it at 10 connections on this file.
+      const [ariaMedium, skein16, skein32] = await interleave(fresh, [
+        { label: 'aria2c -x16 -s16', argv: aria(['-x16', '-s16', '-k1M', `${origin}/limited/medium.bin`]) },
+        { label: 'skein 16', argv: skeinArgs(state, out, ['--connections', '16'], [`${origin}/limited/medium.bin`]) },
+        { label: 'skein 32', argv: skeinArgs(state, out, ['--connections', '32'], [`${origin}/limited/medium.bin`]) },
+      ], work) as [Measure, Measure, Measure];
+      checks.push(`skein medium file size ${statSync(join(out, 'medium.bin')).size === MEDIUM ? 'matches' : 'DIFFERS'}`);
+      rows.push([`${mediumLabel}, 16 connections`, 'aria2c -x16 -s16 -k1M', fmt(ariaMedium), fmt(skein16), ratio(skein16.wallMs, ariaMedium.wallMs, 1.0), ratio(skein16.cpuMs, ariaMedium.cpuMs, null)]);
+      rows.push([`${mediumLabel}, 32 connections`, 'aria2c -x16 -s16 -k1M', fmt(ariaMedium), fmt(skein32), ratio(skein32.wallMs, ariaMedium.wallMs, null), ratio(skein32.cpuMs, ariaMedium.cpuMs, null)]);
+    }
 
-    console.log(`3. ${SMALL_COUNT} files of 1 MiB, 16 at a time`);
-    const [ariaSmall, skeinSmall] = await interleave(fresh, [
-      { label: 'aria2c -j16', argv: aria(['-j16', '-i', join(work, 'small-urls.txt')]) },
-      { label: 'skein', argv: skeinArgs(state, out, ['--max-concurrent', '16'], smallUrls) },
-    ], work) as [Measure, Measure];
-    checks.push(`skein small files: ${readdirSync(out).length} of ${SMALL_COUNT}`);
-    rows.push([`${SMALL_COUNT} files of 1 MiB, 16 at a time`, 'aria2c -j16', fmt(ariaSmall), fmt(skeinSmall), ratio(skeinSmall.wallMs, ariaSmall.wallMs, 1.0), ratio(skeinSmall.cpuMs, ariaSmall.cpuMs, null)]);
+    if (CASES.has('3')) {
+      console.log(`3. ${SMALL_COUNT} files of 1 MiB, 16 at a time`);
+      const [ariaSmall, skeinSmall] = await interleave(fresh, [
+        { label: 'aria2c -j16', argv: aria(['-j16', '-i', join(work, 'small-urls.txt')]) },
+        { label: 'skein', argv: skeinArgs(state, out, ['--max-concurrent', '16'], smallUrls) },
+      ], work) as [Measure, Measure];
+      checks.push(`skein small files: ${readdirSync(out).length} of ${SMALL_COUNT}`);
+      rows.push([`${SMALL_COUNT} files of 1 MiB, 16 at a time`, 'aria2c -j16', fmt(ariaSmall), fmt(skeinSmall), ratio(skeinSmall.wallMs, ariaSmall.wallMs, 1.0), ratio(skeinSmall.cpuMs, ariaSmall.cpuMs, null)]);
+    }
 
-    const peak = skeinBig.reactorPeakRss ?? 0;
-    const table = render(rows, peak, checks);
+    const table = render(rows, CASES.has('1') ? peak : null, checks);
     console.log(`\n${table}`);
-    // Quick runs are for trying the script; only full runs go on record.
-    if (!QUICK) writeBenchmarks(table, [nginxBinary, curl, aria2c]);
+    // Quick or partial runs are for trying things out; only full runs go on record.
+    if (!QUICK && ALL_CASES) writeBenchmarks(table, [nginxBinary, curl, aria2c]);
   } finally {
     await nginx?.stop();
     rmSync(work, { recursive: true, force: true });
@@ -261,11 +271,13 @@ function ratio(value: number, reference: number, target: number | null): string 
   return `${r.toFixed(2)}x${target === null ? '' : r <= target ? ` (target <= ${target.toFixed(2)}x: met)` : ` (target <= ${target.toFixed(2)}x: NOT met)`}`;
 }
 
-function render(rows: string[][], peakRss: number, checks: string[]): string {
+function render(rows: string[][], peakRss: number | null, checks: string[]): string {
   const header = ['Case', 'Reference', 'Reference wall / CPU', 'Skein wall / CPU', 'Wall ratio', 'CPU ratio'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
-  const rss = `${(peakRss / MiB).toFixed(1)} MiB`;
-  lines.push('', `Peak RSS of the reactor process during the ${BIG / MiB} MiB download: ${rss} (target <= 150 MB: ${peakRss <= 150e6 ? 'met' : 'NOT met'})`);
+  if (peakRss !== null) {
+    const rss = `${(peakRss / MiB).toFixed(1)} MiB`;
+    lines.push('', `Peak RSS of the reactor process during the ${BIG / MiB} MiB download: ${rss} (target <= 150 MB: ${peakRss <= 150e6 ? 'met' : 'NOT met'})`);
+  }
   lines.push('', `Checks: ${checks.join('; ')}.`);
   return lines.join('\n');
 }
