@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { patternBytes, startFaultServer, type FaultServer } from '../testing/fault-server.ts';
+import { selfSignedCertificate } from '../testing/self-signed.ts';
 import { ENGINE_MODULE, reactorModulePath, reactorSpawnOptions, useReactorBundle } from './early-reactor.ts';
 
 const LAUNCHER = fileURLToPath(new URL('./launch.mjs', import.meta.url));
@@ -138,13 +139,10 @@ describe('skein get over HTTPS through the bundled reactor', () => {
   it('downloads from a server whose certificate the user trusts (NODE_EXTRA_CA_CERTS)', async (context) => {
     const certificates = join(folder, 'tls');
     mkdirSync(certificates);
-    try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certificates, 'key.pem'), '-out', join(certificates, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    } catch {
-      context.skip('openssl is not installed: no certificate to test with');
-    }
+    const certificate = selfSignedCertificate(certificates);
+    if (certificate === null) return context.skip('openssl is not installed: no certificate to test with');
     const body = patternBytes(1 << 20, 9);
-    const server = createHttpsServer({ cert: readFileSync(join(certificates, 'cert.pem')), key: readFileSync(join(certificates, 'key.pem')) }, (_request, response) => {
+    const server = createHttpsServer({ cert: certificate.cert, key: certificate.key }, (_request, response) => {
       response.writeHead(200, { 'content-length': body.length });
       response.end(body);
     });
@@ -153,7 +151,7 @@ describe('skein get over HTTPS through the bundled reactor', () => {
       const out = join(folder, 'out');
       mkdirSync(out);
       const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/secure.bin`;
-      const result = await launch(['get', url, '--dir', out, '--state', join(folder, 'state'), '--quiet'], join(folder, 'bundles'), { NODE_EXTRA_CA_CERTS: join(certificates, 'cert.pem') }).done;
+      const result = await launch(['get', url, '--dir', out, '--state', join(folder, 'state'), '--quiet'], join(folder, 'bundles'), { NODE_EXTRA_CA_CERTS: certificate.certPath }).done;
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(readFileSync(join(out, 'secure.bin')).equals(Buffer.from(body))).toBe(true);

@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { closeAllPools } from './dispatchers.ts';
 import { buildRequestHeaders } from './headers.ts';
 import { overrunAfter } from './overrun.ts';
 import { openRequest, type HttpResponse } from './request.ts';
+import { selfSignedCertificate } from '../../testing/self-signed.ts';
 
 /**
  * Bytes past a response's announced end. A raw TCP server answers each request
@@ -154,14 +154,13 @@ describe('bytes past the end over TLS, directly and through a CONNECT tunnel', (
 
   beforeAll(async () => {
     certDirectory = await mkdtemp(join(tmpdir(), 'skein-overrun-tls-'));
-    try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certDirectory, 'key.pem'), '-out', join(certDirectory, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    } catch {
+    const made = selfSignedCertificate(certDirectory);
+    if (made === null) {
       hasOpenssl = false;
       return;
     }
-    cert = await readFile(join(certDirectory, 'cert.pem'), 'utf8');
-    const key = await readFile(join(certDirectory, 'key.pem'), 'utf8');
+    cert = made.cert;
+    const key = made.key;
     tlsServer = createTlsServer({ cert, key }, (socket) => {
       socket.on('error', () => undefined);
       socket.once('data', () => (tlsAnswer.includes('Connection: close') ? socket.end(tlsAnswer) : socket.write(tlsAnswer)));

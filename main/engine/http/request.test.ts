@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -10,6 +9,7 @@ import { DOWNLOAD_ERROR_CODES as C } from '../../../shared/download/errors.ts';
 import { startFaultServer, type FaultServer } from '../../testing/fault-server.ts';
 import { buildRequestHeaders } from './headers.ts';
 import { discard, openRequest, type HttpRequestOptions } from './request.ts';
+import { selfSignedCertificate } from '../../testing/self-signed.ts';
 
 const signal = new AbortController().signal;
 const options = (url: string, extra: Partial<HttpRequestOptions> = {}): HttpRequestOptions => ({
@@ -191,14 +191,12 @@ describe('TLS and proxies', () => {
 
   beforeAll(async () => {
     certDirectory = await mkdtemp(join(tmpdir(), 'skein-tls-'));
-    try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(certDirectory, 'key.pem'), '-out', join(certDirectory, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    } catch {
+    const made = selfSignedCertificate(certDirectory);
+    if (made === null) {
       hasOpenssl = false;
       return;
     }
-    cert = await readFile(join(certDirectory, 'cert.pem'), 'utf8');
-    key = await readFile(join(certDirectory, 'key.pem'), 'utf8');
+    ({ cert, key } = made);
     https = createHttpsServer({ cert, key }, (_req, res) => {
       res.writeHead(200, { 'Content-Length': '6' });
       res.end('secure');

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { DOWNLOAD_ERROR_CODES as C } from '../../../shared/download/errors.ts';
-import { patternBytes, startFaultServer, type FaultServer } from '../../testing/fault-server.ts';
+import { patternBytes } from '../../testing/fault-server.ts';
 import type { RetryPolicy } from '../policy/retry.ts';
 import { runTransfer, type TransferTuning } from './index.ts';
-import { listFiles, makeJob, recordingCallbacks, sha256, sha256OfFile, tempDirectory, unlimited } from './test-support.ts';
+import { listFiles, makeJob, recordingCallbacks, serverAndFolder, sha256, sha256OfFile, unlimited } from './test-support.ts';
 import { failure } from './test-expectations.ts';
 
 /**
@@ -17,30 +17,20 @@ const fastRetries: RetryPolicy = { limit: 3, baseDelayMs: 20, factor: 2, maxDela
 const tuning: TransferTuning = { retryPolicy: fastRetries };
 
 describe('runTransfer: a body longer than its Content-Length', () => {
-  let server: FaultServer;
-  let directory: { path: string; remove(): Promise<void> };
+  const fixture = serverAndFolder();
   const signal = new AbortController().signal;
   const body = patternBytes(2 * 1024 * 1024 + 11);
 
-  beforeEach(async () => {
-    server = await startFaultServer();
-    directory = await tempDirectory();
-  });
-  afterEach(async () => {
-    await server.close();
-    await directory.remove();
-  });
-
   it('fails a 200 that goes on past its Content-Length, at once, with no final file and no byte past the end', async () => {
-    server.route('/whole.bin', { body, acceptRanges: false, extraBytes: 20 });
+    fixture.server.route('/whole.bin', { body, acceptRanges: false, extraBytes: 20 });
     const { callbacks, recorded } = recordingCallbacks();
-    const error = await failure(runTransfer(makeJob(server.url('/whole.bin'), directory.path), callbacks, unlimited(), signal, tuning));
+    const error = await failure(runTransfer(makeJob(fixture.server.url('/whole.bin'), fixture.directory.path), callbacks, unlimited(), signal, tuning));
     expect(error.code).toBe(C.bodyTooLong);
     expect(error.retryable).toBe(false);
     expect(error.message).toContain(`more than the ${body.length} bytes of its Content-Length`);
-    expect(server.requests('/whole.bin')).toHaveLength(1);
-    expect(await listFiles(directory.path)).toEqual(['whole.bin.part']);
-    const part = await readFile(`${directory.path}/whole.bin.part`);
+    expect(fixture.server.requests('/whole.bin')).toHaveLength(1);
+    expect(await listFiles(fixture.directory.path)).toEqual(['whole.bin.part']);
+    const part = await readFile(`${fixture.directory.path}/whole.bin.part`);
     expect(part.length).toBe(body.length);
     expect(sha256(part)).toBe(sha256(body));
     // The bytes are on disk but not claimed: nothing resumes from an answer that was not what it said.
@@ -48,13 +38,13 @@ describe('runTransfer: a body longer than its Content-Length', () => {
   });
 
   it('counts the surplus of a 200 on a connection the server closes', async () => {
-    server.route('/closing.bin', { body, acceptRanges: false, extraBytes: 20, headers: { Connection: 'close' } });
+    fixture.server.route('/closing.bin', { body, acceptRanges: false, extraBytes: 20, headers: { Connection: 'close' } });
     const { callbacks } = recordingCallbacks();
-    const error = await failure(runTransfer(makeJob(server.url('/closing.bin'), directory.path), callbacks, unlimited(), signal, tuning));
+    const error = await failure(runTransfer(makeJob(fixture.server.url('/closing.bin'), fixture.directory.path), callbacks, unlimited(), signal, tuning));
     expect(error.code).toBe(C.bodyTooLong);
     expect(error.details).toMatchObject({ expected: body.length, extraBytes: 20 });
     expect(error.message).toContain(`20 bytes more than the ${body.length} of its Content-Length`);
-    expect(await listFiles(directory.path)).toEqual(['closing.bin.part']);
+    expect(await listFiles(fixture.directory.path)).toEqual(['closing.bin.part']);
   });
 
   it('fails a ranged download when one 206 runs long, and a resume from a good server fetches that range again', async () => {
@@ -62,33 +52,33 @@ describe('runTransfer: a body longer than its Content-Length', () => {
     const half = big.length / 2;
     // Two connections: the probe's (request 0) is slow, so the other one reads its range (request 1) to its end
     // first, with nobody stealing half of it. That range runs 20 bytes long.
-    server.route('/ranged.bin', (request) => (request.index === 0 ? { body: big, throttle: 4 * 1024 * 1024 } : request.index === 1 ? { body: big, extraBytes: 20 } : { body: big }));
+    fixture.server.route('/ranged.bin', (request) => (request.index === 0 ? { body: big, throttle: 4 * 1024 * 1024 } : request.index === 1 ? { body: big, extraBytes: 20 } : { body: big }));
     const { callbacks, recorded } = recordingCallbacks();
-    const job = makeJob(server.url('/ranged.bin'), directory.path, { connections: 2 });
+    const job = makeJob(fixture.server.url('/ranged.bin'), fixture.directory.path, { connections: 2 });
     const error = await failure(runTransfer(job, callbacks, unlimited(), signal, tuning));
     expect(error.code).toBe(C.bodyTooLong);
-    expect(server.requests('/ranged.bin')[1]?.headers.range).toBe(`bytes=${half}-${big.length - 1}`);
-    expect(await listFiles(directory.path)).toEqual(['ranged.bin.part']);
+    expect(fixture.server.requests('/ranged.bin')[1]?.headers.range).toBe(`bytes=${half}-${big.length - 1}`);
+    expect(await listFiles(fixture.directory.path)).toEqual(['ranged.bin.part']);
     // The long answer's bytes were taken back: its segment claims none of them.
     const segments = recorded.checkpoints.at(-1) ?? [];
     expect(segments.find((segment) => segment.start === half)?.downloaded).toBe(0);
 
-    const requestsBefore = server.requests('/ranged.bin').length;
-    server.route('/ranged.bin', { body: big });
+    const requestsBefore = fixture.server.requests('/ranged.bin').length;
+    fixture.server.route('/ranged.bin', { body: big });
     const resume = { metadata: recorded.metadata.at(-1)!, segments };
-    const result = await runTransfer(makeJob(server.url('/ranged.bin'), directory.path, { connections: 2, resume }), recordingCallbacks().callbacks, unlimited(), signal, tuning);
+    const result = await runTransfer(makeJob(fixture.server.url('/ranged.bin'), fixture.directory.path, { connections: 2, resume }), recordingCallbacks().callbacks, unlimited(), signal, tuning);
     expect(await sha256OfFile(result.filePath)).toBe(sha256(big));
-    const ranges = server.requests('/ranged.bin').slice(requestsBefore).map((request) => request.headers.range);
+    const ranges = fixture.server.requests('/ranged.bin').slice(requestsBefore).map((request) => request.headers.range);
     expect(ranges).toContain(`bytes=${half}-${big.length - 1}`);
   });
 
   it('passes clean answers, whose keep-alive connection then serves the next download', async () => {
-    server.route('/clean.bin', { body });
+    fixture.server.route('/clean.bin', { body });
     for (let round = 0; round < 2; round++) {
-      const result = await runTransfer(makeJob(server.url('/clean.bin'), directory.path), recordingCallbacks().callbacks, unlimited(), signal, tuning);
+      const result = await runTransfer(makeJob(fixture.server.url('/clean.bin'), fixture.directory.path), recordingCallbacks().callbacks, unlimited(), signal, tuning);
       expect(await sha256OfFile(result.filePath)).toBe(sha256(body));
     }
-    expect(server.requests('/clean.bin')).toHaveLength(2);
-    expect(server.connectionCount('/clean.bin')).toBe(1);
+    expect(fixture.server.requests('/clean.bin')).toHaveLength(2);
+    expect(fixture.server.connectionCount('/clean.bin')).toBe(1);
   });
 });

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { SegmentSnapshot } from '../../../shared/download/types.ts';
+import { startFaultServer, type FaultServer } from '../../testing/fault-server.ts';
 import { TokenBucket } from '../policy/rate-limiter.ts';
 import type { ResourceMetadata, RetryNotice, TransferCallbacks, TransferJob } from './types.ts';
 
@@ -67,9 +69,31 @@ export function unlimited(): { global: TokenBucket; own: TokenBucket } {
   return { global: new TokenBucket(0), own: new TokenBucket(0) };
 }
 
-export async function tempDirectory(prefix = 'skein-transfer-'): Promise<{ path: string; remove(): Promise<void> }> {
+export interface TempDirectory {
+  path: string;
+  remove(): Promise<void>;
+}
+
+export async function tempDirectory(prefix = 'skein-transfer-'): Promise<TempDirectory> {
   const path = await mkdtemp(join(tmpdir(), prefix));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/**
+ * A fault server and an empty folder for every test of the enclosing describe
+ * (read them inside tests: each test gets new ones).
+ */
+export function serverAndFolder(): { readonly server: FaultServer; readonly directory: TempDirectory } {
+  const fixture = {} as { server: FaultServer; directory: TempDirectory };
+  beforeEach(async () => {
+    fixture.server = await startFaultServer();
+    fixture.directory = await tempDirectory();
+  });
+  afterEach(async () => {
+    await fixture.server.close();
+    await fixture.directory.remove();
+  });
+  return fixture;
 }
 
 export function sha256(bytes: Uint8Array): string {
