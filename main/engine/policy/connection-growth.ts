@@ -1,4 +1,4 @@
-import { MIN_STEAL_BYTES } from './segments.ts';
+import { minStealBytes } from './steal-size.ts';
 
 /**
  * Adaptive connection growth, pure: whether a running download should open one
@@ -7,7 +7,8 @@ import { MIN_STEAL_BYTES } from './segments.ts';
  * more than it gains) and wrong for servers that throttle each connection: a
  * 2 MB file at 64 KiB/s per connection would take 31 s over its one connection.
  * So the pool asks this, once per tick, and a new connection steals half of the
- * largest remaining segment (segments.ts, stealHalf) like any finished one does.
+ * largest remaining segment (segments.ts, stealHalf) like any finished one does,
+ * with the same minimum piece (steal-size.ts).
  */
 
 /** What the pool knows about one attempt of a download at one instant. */
@@ -51,8 +52,15 @@ export const MIN_ETA_TO_GROW_MS = 2000;
  * server: more connections would only share the same tokens.
  */
 export const SPEED_LIMIT_SHARE = 0.8;
-/** stealHalf splits nothing smaller: both halves keep at least MIN_STEAL_BYTES. */
-export const MIN_SPLITTABLE_BYTES = 2 * MIN_STEAL_BYTES;
+/**
+ * The smallest segment a new connection could halve: both halves keep the minimum
+ * steal for this speed, as the pool's stealHalf asks. The pool counts the new
+ * connection among those sharing the speed when it steals, so its minimum is no
+ * larger than this one: a connection opened here finds its piece.
+ */
+export function minSplittableBytes(state: GrowthState): number {
+  return 2 * minStealBytes({ bytesPerSecond: state.bytesPerSecond, connections: state.activeWorkers, msMeasured: state.msSinceStart });
+}
 
 /** 'grow', or why not (the reasons make the tests, and a debugger, say which rule held). */
 export type GrowthVerdict =
@@ -83,6 +91,6 @@ export function decideGrowth(state: GrowthState): GrowthVerdict {
   if (state.bytesPerSecond <= 0) return 'not-moving';
   if (state.speedLimitBytesPerSecond > 0 && state.bytesPerSecond >= SPEED_LIMIT_SHARE * state.speedLimitBytesPerSecond) return 'speed-limited';
   if ((state.bytesLeft / state.bytesPerSecond) * 1000 <= MIN_ETA_TO_GROW_MS) return 'nearly-done';
-  if (state.largestSegmentBytesLeft < MIN_SPLITTABLE_BYTES) return 'nothing-to-split';
+  if (state.largestSegmentBytesLeft < minSplittableBytes(state)) return 'nothing-to-split';
   return 'grow';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SegmentSnapshot } from '../../../shared/download/types.ts';
-import { bytesLeft, clampConnections, compactSegments, coversExactly, isComplete, MIN_SEGMENT_BYTES, nextPending, planSegments, stealHalf, totalDownloaded } from './segments.ts';
+import { bytesLeft, clampConnections, compactSegments, coversExactly, isComplete, MIN_SEGMENT_BYTES, nextPending, planSegments, startingConnections, stealHalf, totalDownloaded } from './segments.ts';
 
 const MiB = 1024 * 1024;
 
@@ -20,6 +20,21 @@ describe('segment planning', () => {
     expect(planSegments(0, 8)).toEqual([{ start: 0, end: 0, downloaded: 0, state: 'done' }]);
     expect(clampConnections(0)).toBe(1);
     expect(clampConnections(1000)).toBe(64);
+  });
+
+  it('starts no more connections than MIN_SEGMENT_BYTES pieces of what is left, but one per unfinished segment', () => {
+    expect(startingConnections(planSegments(2_000_000, 8), 8)).toBe(1);
+    expect(startingConnections([{ start: 0, end: 100 * MiB, downloaded: 0, state: 'pending' }], 8)).toBe(8);
+    expect(startingConnections([{ start: 0, end: 100 * MiB, downloaded: 0, state: 'pending' }], 1)).toBe(1);
+    expect(startingConnections([{ start: 0, end: null, downloaded: 0, state: 'pending' }], 1)).toBe(1);
+    // A resume: three small segments left of a large file, one already done.
+    const resumed: SegmentSnapshot[] = [
+      { start: 0, end: 90 * MiB, downloaded: 90 * MiB, state: 'done' },
+      { start: 90 * MiB, end: 91 * MiB, downloaded: 0, state: 'pending' },
+      { start: 91 * MiB, end: 92 * MiB, downloaded: MiB / 2, state: 'pending' },
+      { start: 92 * MiB, end: 93 * MiB, downloaded: 0, state: 'pending' },
+    ];
+    expect(startingConnections(resumed, 8)).toBe(3);
   });
 
   it('steals half of the largest remaining segment, counting bytes already received', () => {

@@ -40,6 +40,17 @@ export function planSegments(totalBytes: number | null, connections: number, min
 }
 
 /**
+ * Connections to start for what `segments` have left: no more than MIN_SEGMENT_BYTES pieces of it (as
+ * planSegments does), since extra ones would steal at once and cut a 1 MiB file into four requests on four
+ * new connections. A resume with few segments left of a large file still gets every connection: the extra ones steal.
+ */
+export function startingConnections(segments: readonly SegmentSnapshot[], allowed: number): number {
+  const unfinished = segments.filter((segment) => segment.state !== 'done');
+  const left = unfinished.reduce((sum, segment) => sum + remainingBytes(segment), 0);
+  return Math.min(allowed, Math.max(unfinished.length, Math.floor(left / MIN_SEGMENT_BYTES), 1));
+}
+
+/**
  * Takes half of the largest unfinished segment's remaining bytes. Mutates the
  * victim (its end moves to the split point) and returns the new segment, or null
  * when nothing is worth splitting. The victim's connection must stop at its new end.

@@ -36,7 +36,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 }
 
 describe.concurrent('runTransfer: adaptive connection growth', () => {
-  it('opens more connections for a small file on a server that throttles each one, and gets every byte right', async (context) => {
+  it('opens most of its connections for a small file on a server that throttles each one, and gets every byte right', async (context) => {
     const { server, directory } = await setUp(context);
     server.route('/throttled.bin', { body, throttle: PER_CONNECTION_RATE });
     const { callbacks, recorded } = recordingCallbacks();
@@ -45,18 +45,21 @@ describe.concurrent('runTransfer: adaptive connection growth', () => {
     const elapsedMs = Date.now() - startedAt;
     expect(result.bytes).toBe(SIZE);
     expect(await sha256OfFile(result.filePath)).toBe(sha256(body));
-    // The probe, then one range request per added connection, each for a different part of the file.
+    // The probe, then one range request per added connection, each for a different part of the file. At
+    // 64 KiB/s a connection's minimum piece is 96 KiB, not 256 KiB: the file has room for all eight (with
+    // 256 KiB pieces it stopped at four).
     const ranges = server.requests('/throttled.bin').map((request) => request.headers.range);
     expect(ranges[0]).toBe('bytes=0-');
-    expect(ranges.length).toBeGreaterThanOrEqual(3);
+    expect(ranges.length).toBeGreaterThanOrEqual(6);
     expect(new Set(ranges).size).toBe(ranges.length);
-    expect(server.connectionCount('/throttled.bin')).toBeGreaterThanOrEqual(3);
+    expect(server.connectionCount('/throttled.bin')).toBeGreaterThanOrEqual(6);
     const last = recorded.checkpoints.at(-1) ?? [];
-    expect(last.length).toBeGreaterThanOrEqual(3);
+    expect(last.length).toBeGreaterThanOrEqual(6);
     expect(coversExactly(last, SIZE)).toBe(true);
     expect(last.every((segment) => segment.end !== null && segment.downloaded === segment.end - segment.start)).toBe(true);
-    // Far faster than its one connection could (a loose bound: this is not a benchmark).
-    expect(elapsedMs).toBeLessThan(ONE_CONNECTION_MS * 0.6);
+    // Far faster than its one connection could: about 6.5 s here, 8.8 s with four connections (a loose
+    // bound, this is not a benchmark).
+    expect(elapsedMs).toBeLessThan(ONE_CONNECTION_MS * 0.4);
   });
 
   it('keeps a fast small file on one connection and one request', async (context) => {

@@ -5,7 +5,9 @@ import { closeBody, type HttpResponse } from '../http/request.ts';
 import { decideGrowth } from '../policy/connection-growth.ts';
 import { tightestRate } from '../policy/rate-limiter.ts';
 import { isRetryable } from '../policy/retry.ts';
-import { bytesLeft, clampConnections, MIN_SEGMENT_BYTES, MIN_STEAL_BYTES, nextPending, remainingBytes, stealHalf, totalDownloaded } from '../policy/segments.ts';
+import { bytesLeft, clampConnections, nextPending, startingConnections, stealHalf, totalDownloaded } from '../policy/segments.ts';
+import { minStealBytes } from '../policy/steal-size.ts';
+import { batchBytesFor } from '../policy/write-batch.ts';
 import { SpeedMeter } from '../speed-meter.ts';
 import type { PartFile } from './part-file.ts';
 import { openRange, type RequestSettings } from './requests.ts';
@@ -29,13 +31,6 @@ import type { RateLimiter, ResourceMetadata, TransferJob } from './types.ts';
 
 const TICK_MS = 100;
 const CHECKPOINT_EVERY_MS = 1000;
-/**
- * Memory for write batches across the connections of one download. 1 MiB per
- * connection at most: larger batches measured no faster and raise peak RSS.
- */
-const BATCH_BUDGET_BYTES = 16 * 1024 * 1024;
-const MAX_BATCH_BYTES = 1024 * 1024;
-const MIN_BATCH_BYTES = 256 * 1024;
 /** The speed that growth decisions see: the last second, as long as the growth warm-up. */
 const SPEED_WINDOW_MS = 1000;
 
@@ -96,14 +91,8 @@ export class ConnectionPool {
     file: PartFile,
     initial: { response: HttpResponse; segment: SegmentSnapshot } | null,
   ): Promise<void> {
-    // No more connections than MIN_SEGMENT_BYTES pieces of what is left (as planSegments does): extra ones
-    // would steal at once and cut a 1 MiB file into four requests on four new connections. A resume with
-    // few segments left of a large file still gets every connection: the extra ones steal.
-    const unfinished = segments.filter((segment) => segment.state !== 'done');
-    const left = unfinished.reduce((sum, segment) => sum + remainingBytes(segment), 0);
-    const worthwhile = Math.max(unfinished.length, Math.floor(left / MIN_SEGMENT_BYTES), 1);
     const allowed = metadata.acceptsRanges ? clampConnections(this.#options.job.connections) : 1;
-    const workers = Math.min(allowed, worthwhile);
+    const workers = startingConnections(segments, allowed);
     const busy = new Set<SegmentSnapshot>();
     let url = this.#options.settings.url;
     let opening = initial;
@@ -116,11 +105,16 @@ export class ConnectionPool {
     }
     url = opening.response.finalUrl;
 
-    // Write batches share BATCH_BUDGET_BYTES among the workers; those added by growth get smaller ones.
-    const batchBytes = (): number => Math.min(MAX_BATCH_BYTES, Math.max(MIN_BATCH_BYTES, Math.floor(BATCH_BUDGET_BYTES / Math.max(workers, this.#liveWorkers))));
-    const context: WorkerContext = { metadata, segments, file, busy, batchBytes, url: () => url, acceptsRanges: metadata.acceptsRanges };
+    // Write batches share one memory budget among the workers; those added by growth get smaller ones.
+    const batchBytes = (): number => batchBytesFor(Math.max(workers, this.#liveWorkers));
     const startedAt = performance.now();
     const growth: GrowthClock = { startedAt, lastAddedAt: startedAt, meter: new SpeedMeter({ windowMs: SPEED_WINDOW_MS }) };
+    // Slow connections may cut smaller pieces (policy/steal-size.ts); growth judges splits by the same rule.
+    const stealMinimum = (): number => {
+      const now = performance.now();
+      return minStealBytes({ bytesPerSecond: growth.meter.speed(now), connections: this.#liveWorkers, msMeasured: now - growth.startedAt });
+    };
+    const context: WorkerContext = { metadata, segments, file, busy, batchBytes, stealMinimum, url: () => url, acceptsRanges: metadata.acceptsRanges };
     // No reader has taken a byte yet: the bytes on disk are where the speed is measured from.
     growth.meter.record(startedAt, totalDownloaded(segments));
     const ticker = setInterval(() => this.#grow(context, allowed, growth, this.#tick(segments)), TICK_MS);
@@ -196,7 +190,7 @@ export class ConnectionPool {
         if (pending) closeBody(pending.response.body);
         return;
       }
-      const segment = pending?.segment ?? nextPending(context.segments, context.busy) ?? (context.acceptsRanges ? stealHalf(context.segments, MIN_STEAL_BYTES, (s) => this.#positionOf(s)) : null);
+      const segment = pending?.segment ?? nextPending(context.segments, context.busy) ?? (context.acceptsRanges ? stealHalf(context.segments, context.stealMinimum(), (s) => this.#positionOf(s)) : null);
       if (segment === null) return;
       context.busy.add(segment);
       segment.state = 'active';
@@ -294,6 +288,8 @@ interface WorkerContext {
   file: PartFile;
   busy: Set<SegmentSnapshot>;
   batchBytes(): number;
+  /** The fewest bytes a steal leaves in each half, for how fast the connections go now. */
+  stealMinimum(): number;
   url(): string;
   acceptsRanges: boolean;
 }
