@@ -97,8 +97,8 @@ describe('the main process', () => {
   it('a killed utility process is restarted, the window is told, and the download finishes', async () => {
     const { started } = value<{ started: Array<{ uid: number }> }>(await invoke('startDownloads', { requests: [{ url: server.url('slow.bin'), directory: data }] }));
     const finishing = settle(started[0]!.uid);
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    expect(fake.recorded.powerBlockers.size).toBe(1);
+    // Killed while it downloads (the power-save blocker says so), however long a loaded machine takes to get there.
+    await vi.waitFor(() => expect(fake.recorded.powerBlockers.size).toBe(1), { timeout: 10_000 });
     const first = fake.app.getAppMetrics()[0]!.pid;
     process.kill(first!, 'SIGKILL');
     const final = await finishing;
