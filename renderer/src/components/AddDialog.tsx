@@ -4,7 +4,7 @@ import { useApp, useSlice } from '../app/context.tsx';
 import { parseUrlLines } from '../format/links.ts';
 import { buildRequests, emptyAddForm, type AddForm, type AddFormErrors } from './add-form.ts';
 import { Field } from './Field.tsx';
-import { Modal } from './Modal.tsx';
+import { CancelAndSubmit, Modal } from './Modal.tsx';
 import { clipboardUrls } from './use-global-shortcuts.ts';
 import styles from './AddDialog.module.css';
 
@@ -72,25 +72,16 @@ export function AddDialog() {
       width="wide"
       onClose={close}
       onSubmit={() => void submit()}
+      failure={failure}
       footer={
         <>
           <span className={styles.summary} aria-live="polite">
             {count === 0 ? 'No links yet' : `${count} ${count === 1 ? 'link' : 'links'}`}
           </span>
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy || count === 0}>
-            {busy ? 'Adding…' : count > 1 ? `Add ${count} downloads` : 'Add download'}
-          </button>
+          <CancelAndSubmit onCancel={close} submit={busy ? 'Adding…' : count > 1 ? `Add ${count} downloads` : 'Add download'} disabled={busy || count === 0} />
         </>
       }
     >
-      {failure && (
-        <p role="alert" className={styles.failure}>
-          {failure}
-        </p>
-      )}
       <Field label="Links" hint="One per line. Links dropped on the window or pasted with Ctrl+V land here too." error={errors.urls}>
         {(props) => (
           <textarea

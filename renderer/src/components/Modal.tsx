@@ -10,13 +10,29 @@ interface ModalProps {
   footer: ReactNode;
   onSubmit?(): void;
   width?: 'narrow' | 'wide';
+  /** Why the last submit failed, shown (and announced) above the content. */
+  failure?: string | null;
+}
+
+/** The usual footer of a form dialog: Cancel, then the submit button. */
+export function CancelAndSubmit({ onCancel, submit, disabled = false }: { onCancel(): void; submit: string; disabled?: boolean }) {
+  return (
+    <>
+      <button type="button" className="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="button button-primary" disabled={disabled}>
+        {submit}
+      </button>
+    </>
+  );
 }
 
 /**
  * A modal on the native <dialog>: the browser traps focus, makes the rest inert
  * and closes on Escape; we restore focus to where it was when it closes.
  */
-export function Modal({ title, description, onClose, children, footer, onSubmit, width = 'narrow' }: ModalProps) {
+export function Modal({ title, description, onClose, children, footer, onSubmit, width = 'narrow', failure = null }: ModalProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
@@ -72,7 +88,14 @@ export function Modal({ title, description, onClose, children, footer, onSubmit,
             <X size={18} aria-hidden="true" />
           </button>
         </header>
-        <div className={styles.body}>{children}</div>
+        <div className={styles.body}>
+          {failure && (
+            <p role="alert" className={styles.failure}>
+              {failure}
+            </p>
+          )}
+          {children}
+        </div>
         <footer className={styles.footer}>{footer}</footer>
       </form>
     </dialog>

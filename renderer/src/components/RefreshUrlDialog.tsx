@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useApp, useSlice } from '../app/context.tsx';
 import { isHttpUrl } from '../format/links.ts';
 import { Field } from './Field.tsx';
-import { Modal } from './Modal.tsx';
+import { CancelAndSubmit, Modal } from './Modal.tsx';
 
 /** Swaps in a fresh link for an expired one; the engine keeps the bytes when the file is the same. */
 export function RefreshUrlDialog() {
@@ -29,16 +29,7 @@ export function RefreshUrlDialog() {
       description={`A new link for “${download?.fileName ?? 'this download'}”. The bytes already downloaded are kept if the file is the same.`}
       onClose={close}
       onSubmit={() => void save()}
-      footer={
-        <>
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary">
-            Use this link
-          </button>
-        </>
-      }
+      footer={<CancelAndSubmit onCancel={close} submit="Use this link" />}
     >
       <Field label="New link" error={error}>
         {(props) => <input {...props} className="input" data-autofocus spellCheck={false} value={url} onChange={(event) => { setUrl(event.target.value); setError(undefined); }} />}

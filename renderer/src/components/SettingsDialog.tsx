@@ -4,7 +4,7 @@ import { useApp, useSlice } from '../app/context.tsx';
 import { formatBytes, parseSpeedLimit } from '../format/units.ts';
 import { applyTheme } from '../stores/settings.ts';
 import { Field } from './Field.tsx';
-import { Modal } from './Modal.tsx';
+import { CancelAndSubmit, Modal } from './Modal.tsx';
 import styles from './SettingsDialog.module.css';
 
 interface Draft {
@@ -107,22 +107,9 @@ export function SettingsDialog() {
       width="wide"
       onClose={close}
       onSubmit={() => void save()}
-      footer={
-        <>
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </>
-      }
+      failure={failure}
+      footer={<CancelAndSubmit onCancel={close} submit={busy ? 'Saving…' : 'Save'} disabled={busy} />}
     >
-      {failure && (
-        <p role="alert" className={styles.failure}>
-          {failure}
-        </p>
-      )}
       <section className={styles.section} aria-labelledby="settings-downloads">
         <h3 id="settings-downloads" className={styles.heading}>
           Downloads
