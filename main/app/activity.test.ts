@@ -5,7 +5,7 @@ import { describeActivity, DownloadActivity, formatBytes } from './activity.ts';
 const snapshot = (id: string, patch: Partial<DownloadSnapshot> = {}): DownloadSnapshot => ({
   id, url: `https://x.test/${id}`, finalUrl: null, fileName: id, directory: '/d', filePath: `/d/${id}`, state: 'downloading',
   totalBytes: 1000, downloadedBytes: 0, speed: 0, etaSeconds: null, connections: 1, speedLimit: 0, segments: [], error: null,
-  retry: null, checksum: null, restartedBecauseChanged: false, createdAt: 0, finishedAt: null, ...patch,
+  retry: null, checksum: null, restartedBecauseChanged: false, createdAt: 0, finishedAt: null, revision: 1, ...patch,
 });
 
 describe('download activity', () => {

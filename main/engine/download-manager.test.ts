@@ -79,6 +79,23 @@ describe('the download queue', () => {
     expect((await transfer.call(2)).job.url).toBe('http://127.0.0.1:1/file3');
   });
 
+  it('numbers snapshots so a later one always has the larger revision', async () => {
+    const { manager } = await open();
+    const [added] = manager.add([{ url: 'http://127.0.0.1:1/ordered' }]);
+    const call = await transfer.call(0);
+    call.complete();
+    await call.settled;
+    const changes = events
+      .filter((event) => event.topic === ENGINE_EVENTS.download)
+      .map((event) => event.payload as DownloadChangedEvent)
+      .flatMap((change) => (change.kind === 'removed' ? [] : [change.snapshot.revision]));
+    const later = manager.get(added!.id).revision;
+    expect(changes.length).toBeGreaterThan(1);
+    // In the order they went out, each one larger than the one before; a snapshot taken now, larger still.
+    const inOrder = [...changes, later];
+    expect(inOrder.every((revision, index) => index === 0 || revision > inOrder[index - 1]!)).toBe(true);
+  });
+
   it('uses the settings for connections and folder when the request leaves them out', async () => {
     const { manager } = await open();
     const [snapshot] = manager.add([{ url: 'http://127.0.0.1:1/a.iso' }]);

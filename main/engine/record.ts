@@ -48,8 +48,16 @@ export interface LiveFigures {
 }
 
 /** The plain-data view every process sees; live figures override the durable ones while running. */
+/**
+ * Snapshot revisions: microseconds since the epoch when the engine started, plus
+ * one per snapshot, so a restarted engine continues above the one before it.
+ */
+let lastRevision = Date.now() * 1000;
+
 export function toSnapshot(record: DownloadRecord, live: LiveFigures | null): DownloadSnapshot {
+  lastRevision += 1;
   return {
+    revision: lastRevision,
     id: record.id,
     url: record.url,
     finalUrl: record.metadata?.finalUrl ?? null,

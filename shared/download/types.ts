@@ -92,6 +92,13 @@ export interface DownloadSnapshot {
   restartedBecauseChanged: boolean;
   createdAt: number;
   finishedAt: number | null;
+  /**
+   * Orders the snapshots of a download: one taken later in the engine has a
+   * larger number, across reactor restarts too. A window gets snapshots both in
+   * replies and in events, which can overtake each other on the way; it keeps
+   * the newest.
+   */
+  revision: number;
 }
 
 /** One download's progress, sent in batches at most 10 times a second. */

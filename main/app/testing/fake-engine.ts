@@ -98,6 +98,7 @@ export async function addDownloads(ctx: ReactorContext, requests: DownloadReques
       state: 'downloading', totalBytes: 1000, downloadedBytes: 0, speed: 0, etaSeconds: null,
       connections: request.connections ?? 1, speedLimit: request.speedLimit ?? 0, segments: [], error: null,
       retry: null, checksum: request.checksum ?? null, restartedBecauseChanged: false, createdAt: Date.now(), finishedAt: null,
+      revision: engine.nextId,
     };
     engine.downloads.set(id, snapshot);
     ctx.emit(ENGINE_EVENTS.download, { kind: 'added', snapshot });

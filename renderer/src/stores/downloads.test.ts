@@ -37,6 +37,18 @@ describe('downloads store', () => {
     expect(store.getState().counts.completed).toBe(1);
   });
 
+  it('keeps a newer snapshot when an older one (a late reply) arrives after it', () => {
+    const store = createDownloadsStore();
+    const queued = snapshot({ state: 'queued' });
+    // The failure event overtook the reply to the add that carried the queued snapshot.
+    const failed = { ...queued, state: 'failed' as const, revision: queued.revision + 2 };
+    store.getState().load([]);
+    store.getState().upsert(failed);
+    store.getState().upsert(queued);
+    expect(store.getState().byId.get(queued.id)?.state).toBe('failed');
+    expect(store.getState().counts.failed).toBe(1);
+  });
+
   it('keeps the newest download first as downloads are added, and drops removed ones', () => {
     const store = createDownloadsStore();
     const old = snapshot({ createdAt: 1 });

@@ -159,6 +159,8 @@ export function createDownloadsStore() {
 
       upsert(snapshot) {
         const current = byId.get(snapshot.id);
+        // A reply can arrive after the events that overtook it: never go back to an older snapshot.
+        if (current && current.revision > snapshot.revision) return;
         byId.set(snapshot.id, snapshot);
         if (!current) {
           publish(true, insertId(snapshot));

@@ -49,6 +49,7 @@ export function snapshot(overrides: Partial<DownloadSnapshot> = {}): DownloadSna
     restartedBecauseChanged: false,
     createdAt: 1_700_000_000_000 + sequence,
     finishedAt: null,
+    revision: sequence,
     ...overrides,
   };
 }
