@@ -76,11 +76,14 @@ export async function runGet(command: GetCommand, io: CliIo): Promise<number> {
 
   let previousMaxConcurrent: number | null = null;
   try {
-    const existing = await withLockRetry(() => engine.list().wait(CALL_TIMEOUT_MS));
-    if (command.maxConcurrent !== null) {
-      previousMaxConcurrent = (await engine.getSettings().wait(CALL_TIMEOUT_MS)).maxConcurrentDownloads;
-      await engine.updateSettings({ maxConcurrentDownloads: command.maxConcurrent }).wait(CALL_TIMEOUT_MS);
-    }
+    // Sent together, answered in the order sent: the settings are read before this run changes them.
+    const [existing, previous] = await withLockRetry(() => {
+      const listed = engine.list();
+      const settings = command.maxConcurrent !== null ? engine.getSettings() : null;
+      const updated = command.maxConcurrent !== null ? engine.updateSettings({ maxConcurrentDownloads: command.maxConcurrent }) : null;
+      return Promise.all([listed.wait(CALL_TIMEOUT_MS), settings?.wait(CALL_TIMEOUT_MS) ?? null, updated?.wait(CALL_TIMEOUT_MS)]);
+    });
+    previousMaxConcurrent = previous?.maxConcurrentDownloads ?? null;
     for (const outcome of await startOrFindAgain(command, existing)) {
       if (!outcome.ok) {
         failures += 1;

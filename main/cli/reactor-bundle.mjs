@@ -19,12 +19,19 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ENTRY = fileURLToPath(new URL('./reactor-bundle-entry.ts', import.meta.url));
-const HTTP2_STAND_IN = fileURLToPath(new URL('../engine/http/http2-unused.ts', import.meta.url));
+/**
+ * Built-in modules undici loads at start for what the engine never does, and the
+ * stand-ins bundled in their place (each file says why it is enough).
+ */
+const STAND_INS = new Map([
+  ['http2', fileURLToPath(new URL('../engine/http/http2-unused.ts', import.meta.url))],
+  ['http', fileURLToPath(new URL('../engine/http/http-unused.ts', import.meta.url))],
+  ['assert', fileURLToPath(new URL('../engine/http/assert-stand-in.cjs', import.meta.url))],
+]);
 
-/** Bundles http2-unused.ts in place of node:http2, which undici loads at start and the engine never uses. */
-const withoutHttp2 = {
-  name: 'skein-without-http2',
-  resolveId: (id) => (id === 'node:http2' || id === 'http2' ? HTTP2_STAND_IN : null),
+const withStandIns = {
+  name: 'skein-stand-ins',
+  resolveId: (id) => STAND_INS.get(id.startsWith('node:') ? id.slice('node:'.length) : id) ?? null,
 };
 
 const MANIFEST = 'manifest.json';
@@ -75,7 +82,7 @@ export async function buildBundle(directory = bundleDirectory(), root = ROOT) {
   const startedAt = Date.now();
   // Loaded only to build: node:crypto alone costs several milliseconds of every start.
   const [{ rolldown }, { createHash }] = await Promise.all([import('rolldown'), import('node:crypto')]);
-  const build = await rolldown({ input: ENTRY, platform: 'node', logLevel: 'silent', plugins: [withoutHttp2] });
+  const build = await rolldown({ input: ENTRY, platform: 'node', logLevel: 'silent', plugins: [withStandIns] });
   let chunk;
   try {
     const { output } = await build.generate({ format: 'esm', codeSplitting: false });

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -64,9 +65,23 @@ describe('the reactor bundle of the CLI', () => {
     expect(inputs).toContain(join('main', 'reactor', 'entry.ts'));
   });
 
-  it('leaves out node:http2, which undici loads at start and the engine never uses', async () => {
+  it('leaves out node:http2, node:http and node:assert, which undici loads at start for what the engine never does', async () => {
     const bundle = await tool.buildBundle(folder);
-    expect(readFileSync(bundle!, 'utf8')).not.toMatch(/require\(["']node:http2["']\)/);
+    const code = readFileSync(bundle!, 'utf8');
+    expect(code).not.toMatch(/require\(["']node:http2["']\)/);
+    expect(code).not.toMatch(/require\(["'](node:)?http["']\)/);
+    expect(code).not.toMatch(/require\(["'](node:)?assert["']\)/);
+    // In their place: the stand-ins, which the manifest watches like any other source.
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { inputs: Array<[string, number, number]> };
+    expect(manifest.inputs.map(([path]) => path)).toEqual(expect.arrayContaining([join('main', 'engine', 'http', 'http-unused.ts'), join('main', 'engine', 'http', 'assert-stand-in.cjs')]));
+  });
+
+  it("keeps undici's invariant checks: the assert stand-in throws as node:assert does", async () => {
+    const require = createRequire(import.meta.url);
+    const standIn = require('../engine/http/assert-stand-in.cjs') as (value: unknown, message?: string) => void;
+    expect(() => standIn(1)).not.toThrow();
+    expect(() => standIn(0)).toThrow(expect.objectContaining({ code: 'ERR_ASSERTION', name: 'AssertionError' }));
+    expect(() => standIn(false, 'parser state')).toThrow('parser state');
   });
 
   it('replaces both the reactor entry and the engine module when in use', () => {

@@ -36,6 +36,8 @@ const POOL_OPTIONS = {
   connect: { timeout: 30_000 },
   headersTimeout: 0,
   bodyTimeout: 0,
+  // Node's default, stated here rather than read from node:http (which the CLI's reactor bundle leaves out).
+  maxHeaderSize: 16 * 1024,
 } as const;
 
 const pools = new Map<string, Dispatcher>();

@@ -190,9 +190,10 @@ export class TransferSession {
       await this.#callbacks.onMetadata(this.#metadata);
       unreported = null;
       const file = this.#file as PartFile;
-      // A reserved .part is new and empty; one being started over holds the old version's bytes.
+      // A reserved .part is new and empty; one being started over holds the old version's bytes. It is
+      // not grown to the full size first: positional writes extend it, and its length is never read as
+      // progress (the segments are). That spares every download a system call before its first byte.
       if (startingOver) await file.setLength(0);
-      if (result.totalBytes !== null) await file.setLength(result.totalBytes);
       this.#needsProbe = false;
       // One connection reads the file in order from zero: hash it on the way instead of reading it again.
       this.#hash = this.#job.checksum !== null && connections === 1 ? startHash(this.#job.checksum) : null;
