@@ -81,8 +81,13 @@ export class AttemptRunner {
       done: Promise.resolve(),
     };
     this.#runs.set(record.id, run);
+    const queued = record.state === 'queued';
     Object.assign(record, { state: 'connecting', error: null, finishedAt: null });
-    this.#persist(run, { durable: false });
+    // A queued download (added, retried, resumed: each was committed as queued) is started again after a
+    // crash whatever its row says, and its first response commits it anyway (onMetadata): one commit fewer
+    // per download. Anything else is committed now, so a crash cannot bring back an older state.
+    if (queued) this.#options.onChange(record);
+    else this.#persist(run, { durable: false });
     run.done = this.#execute(run);
   }
 

@@ -169,6 +169,31 @@ describe('the download queue', () => {
     expect((await transfer.call(1)).job.url).toBe('http://127.0.0.1:1/missing');
   });
 
+  it('commits a start with the first response, while a retried download is back in the queue on disk at once', async () => {
+    const { manager } = await open();
+    const [added] = manager.add([{ url: 'http://127.0.0.1:1/missing' }]);
+    const storedState = (): string | undefined => {
+      // Read as `skein list` does, beside the running engine.
+      const store = DownloadStore.open(storePath(stateDir));
+      try {
+        return store.loadAll().find((record) => record.id === added!.id)?.state;
+      } finally {
+        store.close();
+      }
+    };
+    const waiting = manager.waitUntilFinished(added!.id, new AbortController().signal).catch(() => undefined);
+    const first = await transfer.call(0);
+    expect(manager.get(added!.id).state).toBe('connecting');
+    expect(storedState()).toBe('queued');
+    first.fail(new DownloadError(CODES.httpStatus, 'The server says the file does not exist (404).', { details: { status: 404 } }));
+    await waiting;
+    expect(storedState()).toBe('failed');
+    manager.retry(added!.id);
+    await transfer.call(1);
+    // A crash now would start it again, not bring the failure back.
+    expect(storedState()).toBe('queued');
+  });
+
   it('pauses on a full disk, keeping the bytes and explaining why', async () => {
     const { manager } = await open();
     const [added] = manager.add([{ url: 'http://127.0.0.1:1/big' }]);

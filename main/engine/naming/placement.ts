@@ -51,14 +51,18 @@ export async function reservePartFile(directory: string, fileName: string): Prom
   for (let n = 0; n < MAX_CANDIDATES; n++) {
     const candidate = numberedName(fileName, n);
     const filePath = join(directory, candidate);
-    if (await exists(filePath)) continue;
-    try {
-      const handle = await open(filePath + PART_SUFFIX, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o644);
-      return { fileName: candidate, filePath, handle };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw toFileSystemError(error, directory);
+    const partPath = filePath + PART_SUFFIX;
+    // Both checks at once (one wait instead of two before every download's first byte): the .part is
+    // created only if it is new, and given back at once should the final name turn out to be taken.
+    const [taken, opened] = await Promise.allSettled([exists(filePath), open(partPath, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR, 0o644)]);
+    if (opened.status === 'rejected') {
+      if ((opened.reason as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw toFileSystemError(opened.reason, directory);
     }
+    if (taken.status === 'fulfilled' && !taken.value) return { fileName: candidate, filePath, handle: opened.value };
+    await opened.value.close();
+    await unlink(partPath);
+    if (taken.status === 'rejected') throw taken.reason;
   }
   throw new DownloadError(C.fileSystem, `No free name for "${fileName}" in ${directory}`, { details: { path: directory } });
 }
