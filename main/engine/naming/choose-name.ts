@@ -99,6 +99,8 @@ export function fileNameFromUrl(url: string): string {
   }
   const segments = pathname.split('/');
   const last = segments[segments.length - 1] ?? '';
+  // Nothing escaped and nothing beyond ASCII (most URLs): decoding would give the same text back.
+  if (!/[%\u0080-\uffff]/.test(last)) return last;
   const bytes = percentDecodeToBytes(last);
   if (bytes === null) return last;
   return decodeBytes(bytes, 'utf-8') ?? last;
