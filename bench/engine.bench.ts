@@ -30,6 +30,8 @@ const SMALL_COUNT = QUICK ? 40 : 200;
 interface Measure {
   wallMs: number;
   cpuMs: number;
+  /** Fastest and slowest round's wall time (a contender's median only); null for a single run. */
+  wallRangeMs?: [number, number];
   /** Peak RSS of the reactor process (Skein only), bytes. */
   reactorPeakRss: number | null;
 }
@@ -163,9 +165,11 @@ async function interleave(prepare: () => void, contenders: Contender[], cwd: str
   }
   return runs.map((list, index) => {
     const peaks = list.map((run) => run.reactorPeakRss ?? 0);
+    const walls = list.map((run) => run.wallMs);
     return {
-      wallMs: median(list.map((run) => run.wallMs)),
+      wallMs: median(walls),
       cpuMs: median(list.map((run) => run.cpuMs)),
+      wallRangeMs: [Math.min(...walls), Math.max(...walls)] as [number, number],
       reactorPeakRss: contenders[index]!.watchReactor ? Math.max(...peaks) : null,
     };
   });
@@ -195,6 +199,8 @@ async function main(): Promise<void> {
   let nginx: NginxServer | null = null;
   const rows: string[][] = [];
   const checks: string[] = [];
+  /** Per case, how far apart the rounds were: this machine's noise, next to the medians it blurs. */
+  const spreads: string[] = [];
   try {
     nginx = await startNginx({ root: served, limitRate: '20m' });
     const origin = nginx.origin;
@@ -226,6 +232,7 @@ async function main(): Promise<void> {
       checks.push(`skein ${BIG / MiB} MiB sha256 ${(await sha256Of(join(out, 'big.bin'))) === bigSha ? 'matches' : 'DIFFERS'}`);
       rows.push([`${BIG / MiB} MiB, 1 connection`, 'curl', fmt(curlBig), fmt(skeinBig), ratio(skeinBig.wallMs, curlBig.wallMs, 1.1), ratio(skeinBig.cpuMs, curlBig.cpuMs, 1.5)]);
       peak = skeinBig.reactorPeakRss ?? 0;
+      spreads.push(spread(`${BIG / MiB} MiB`, [['curl', curlBig], ['Skein', skeinBig]]));
     }
 
     if (CASES.has('2')) {
@@ -240,6 +247,7 @@ async function main(): Promise<void> {
       checks.push(`skein medium file size ${statSync(join(out, 'medium.bin')).size === MEDIUM ? 'matches' : 'DIFFERS'}`);
       rows.push([`${mediumLabel}, 16 connections`, 'aria2c -x16 -s16 -k1M', fmt(ariaMedium), fmt(skein16), ratio(skein16.wallMs, ariaMedium.wallMs, 1.0), ratio(skein16.cpuMs, ariaMedium.cpuMs, null)]);
       rows.push([`${mediumLabel}, 32 connections`, 'aria2c -x16 -s16 -k1M', fmt(ariaMedium), fmt(skein32), ratio(skein32.wallMs, ariaMedium.wallMs, null), ratio(skein32.cpuMs, ariaMedium.cpuMs, null)]);
+      spreads.push(spread(`${Math.round(MEDIUM / 1e6)} MB`, [['aria2c', ariaMedium], ['Skein 16', skein16], ['Skein 32', skein32]]));
     }
 
     if (CASES.has('3')) {
@@ -250,9 +258,10 @@ async function main(): Promise<void> {
       ], work) as [Measure, Measure];
       checks.push(`skein small files: ${readdirSync(out).length} of ${SMALL_COUNT}`);
       rows.push([`${SMALL_COUNT} files of 1 MiB, 16 at a time`, 'aria2c -j16', fmt(ariaSmall), fmt(skeinSmall), ratio(skeinSmall.wallMs, ariaSmall.wallMs, 1.0), ratio(skeinSmall.cpuMs, ariaSmall.cpuMs, null)]);
+      spreads.push(spread(`${SMALL_COUNT} files`, [['aria2c', ariaSmall], ['Skein', skeinSmall]]));
     }
 
-    const table = render(rows, CASES.has('1') ? peak : null, checks);
+    const table = render(rows, CASES.has('1') ? peak : null, checks, spreads);
     console.log(`\n${table}`);
     // Quick or partial runs are for trying things out; only full runs go on record.
     if (!QUICK && ALL_CASES) writeBenchmarks(table, [nginxBinary, curl, aria2c]);
@@ -271,13 +280,23 @@ function ratio(value: number, reference: number, target: number | null): string 
   return `${r.toFixed(2)}x${target === null ? '' : r <= target ? ` (target <= ${target.toFixed(2)}x: met)` : ` (target <= ${target.toFixed(2)}x: NOT met)`}`;
 }
 
-function render(rows: string[][], peakRss: number | null, checks: string[]): string {
+/** "200 files: aria2c 0.63-0.87 s, Skein 0.69-1.18 s": fastest and slowest round of each contender. */
+function spread(title: string, measures: Array<[string, Measure]>): string {
+  const range = ([label, measure]: [string, Measure]): string => {
+    const [fastest, slowest] = measure.wallRangeMs ?? [measure.wallMs, measure.wallMs];
+    return `${label} ${(fastest / 1000).toFixed(2)}-${(slowest / 1000).toFixed(2)} s`;
+  };
+  return `${title}: ${measures.map(range).join(', ')}`;
+}
+
+function render(rows: string[][], peakRss: number | null, checks: string[], spreads: string[]): string {
   const header = ['Case', 'Reference', 'Reference wall / CPU', 'Skein wall / CPU', 'Wall ratio', 'CPU ratio'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
   if (peakRss !== null) {
     const rss = `${(peakRss / MiB).toFixed(1)} MiB`;
     lines.push('', `Peak RSS of the reactor process during the ${BIG / MiB} MiB download: ${rss} (target <= 150 MB: ${peakRss <= 150e6 ? 'met' : 'NOT met'})`);
   }
+  lines.push('', `Wall time of the fastest and the slowest of the ${RUNS} rounds: ${spreads.join('; ')}.`);
   lines.push('', `Checks: ${checks.join('; ')}.`);
   return lines.join('\n');
 }
