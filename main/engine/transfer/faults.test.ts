@@ -93,10 +93,17 @@ describe('runTransfer: faults and retries', () => {
   });
 
   it('settles promptly when aborted while a dropped connection is being retried', async () => {
-    fixture.server.route('/drop-then-silent.bin', sequence({ body, dropAfter: 50_000 }, { body, stallAfter: 0 }));
     const controller = new AbortController();
     const reason = new Error('paused');
-    const { callbacks } = recordingCallbacks({ onRetryScheduled: () => void setTimeout(() => controller.abort(reason), 50) });
+    const pauseSoon = (): void => void setTimeout(() => controller.abort(reason), 50);
+    // Whether the dropped connection's bytes were read decides how it is retried: at once on a new connection
+    // (bytes came in) or after a backoff (none did). Either way the retry's request reaches the server.
+    const dropThenSilent = sequence({ body, dropAfter: 50_000 }, { body, stallAfter: 0 });
+    fixture.server.route('/drop-then-silent.bin', (request) => {
+      if (request.index === 1) pauseSoon();
+      return dropThenSilent(request);
+    });
+    const { callbacks } = recordingCallbacks();
     const startedAt = Date.now();
     const outcome = await Promise.race([
       runTransfer(makeJob(fixture.server.url('/drop-then-silent.bin'), fixture.directory.path), callbacks, unlimited(), controller.signal, tuning).catch((caught: unknown) => caught),
