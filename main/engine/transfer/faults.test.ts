@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DOWNLOAD_ERROR_CODES as C } from '../../../shared/download/errors.ts';
 import { patternBytes, sequence, startFaultServer } from '../../testing/fault-server.ts';
-import type { RetryPolicy } from '../policy/retry.ts';
-import { runTransfer, type TransferTuning } from './index.ts';
-import { listFiles, makeJob, recordingCallbacks, serverAndFolder, sha256, sha256OfFile, unlimited } from './test-support.ts';
+import { runTransfer } from './index.ts';
+import { FAST_RETRY_TUNING, listFiles, makeJob, recordingCallbacks, serverAndFolder, sha256, sha256OfFile, unlimited } from './test-support.ts';
 import { failure } from './test-expectations.ts';
 
-const fastRetries: RetryPolicy = { limit: 3, baseDelayMs: 20, factor: 2, maxDelayMs: 200, jitter: 0, maxRetryAfterMs: 10_000 };
-const tuning: TransferTuning = { retryPolicy: fastRetries };
+const tuning = FAST_RETRY_TUNING;
 
 describe('runTransfer: faults and retries', () => {
   const fixture = serverAndFolder();

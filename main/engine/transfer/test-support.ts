@@ -6,6 +6,7 @@ import { afterEach, beforeEach } from 'vitest';
 import type { SegmentSnapshot } from '../../../shared/download/types.ts';
 import { startFaultServer, type FaultServer } from '../../testing/fault-server.ts';
 import { TokenBucket } from '../policy/rate-limiter.ts';
+import type { TransferTuning } from './index.ts';
 import type { ResourceMetadata, RetryNotice, TransferCallbacks, TransferJob } from './types.ts';
 
 /** Helpers for the transfer's tests (and the engine's): a job, callbacks that record, a temp folder. */
@@ -107,3 +108,8 @@ export async function sha256OfFile(path: string): Promise<string> {
 export async function listFiles(directory: string): Promise<string[]> {
   return (await readdir(directory)).sort();
 }
+
+/** Retries in tens of milliseconds, without jitter: fault tests then run in well under a second. */
+export const FAST_RETRY_TUNING: TransferTuning = {
+  retryPolicy: { limit: 3, baseDelayMs: 20, factor: 2, maxDelayMs: 200, jitter: 0, maxRetryAfterMs: 10_000 },
+};
