@@ -1,7 +1,12 @@
 import type { Dispatcher } from 'undici';
+import { closeDirectConnections } from './h1/direct.ts';
 import { Agent, EnvHttpProxyAgent } from './undici.ts';
 
 /**
+ * Which route a request takes: straight to the server through Skein's own
+ * client (h1/direct.ts, which pools its own connections), or through a proxy
+ * with undici's agents, pooled here.
+ *
  * Connection pools, one per proxy and TLS configuration, shared by every
  * download for the life of the process, so keep-alive connections are reused
  * across segments and downloads of the same origin. undici never reuses a
@@ -74,6 +79,17 @@ function createDispatcher(proxy: string | null, environment: ProxyEnvironment, t
   } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
 }
 
+/**
+ * Whether a request to a URL of `protocol` goes through a proxy (undici's
+ * agents) rather than straight to the server (Skein's own client, h1/direct.ts).
+ * Any proxy variable for the scheme sends it to undici, which also applies NO_PROXY.
+ */
+export function usesProxy(proxy: string | null, protocol: string): boolean {
+  if (proxy !== null) return true;
+  const environment = proxyEnvironment();
+  return (protocol === 'https:' ? environment.httpsProxy : environment.httpProxy) !== null;
+}
+
 interface ProxyEnvironment {
   httpProxy: string | null;
   httpsProxy: string | null;
@@ -85,9 +101,9 @@ function proxyEnvironment(): ProxyEnvironment {
   return { httpProxy: read('HTTP_PROXY'), httpsProxy: read('HTTPS_PROXY'), noProxy: read('NO_PROXY') };
 }
 
-/** Closes every pooled connection (engine shutdown, tests). */
+/** Closes every pooled connection, direct ones too (engine shutdown, tests). */
 export async function closeAllPools(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.map((pool) => pool.close().catch(() => undefined)));
+  await Promise.all([closeDirectConnections(), ...all.map((pool) => pool.close().catch(() => undefined))]);
 }

@@ -181,7 +181,7 @@ export class ConnectionPool {
     let reusable = false;
     for (;;) {
       if (reusable) {
-        // undici frees a connection one event-loop turn after its response ended; a request sent sooner
+        // A connection is free again one event-loop turn after its response ended; a request sent sooner
         // opens a new connection instead of reusing this one for the next (stolen) segment.
         reusable = false;
         await nextTurn();

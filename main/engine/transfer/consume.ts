@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { H1Body } from '../http/h1/body.ts';
 
 /**
  * Reads a stream chunk by chunk in flowing mode, as it arrived from the socket.
@@ -16,6 +17,8 @@ import type { Readable } from 'node:stream';
  * read as well as its events, and such a body settles the call at once.
  */
 export function consume(body: Readable, onChunk: (chunk: Uint8Array) => boolean | Promise<boolean>): Promise<void> {
+  // Skein's own client hands its chunks over without a stream's machinery.
+  if (body instanceof H1Body) return body.stream(onChunk);
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     let pending: Promise<unknown> | null = null;
@@ -87,3 +90,8 @@ export function consume(body: Readable, onChunk: (chunk: Uint8Array) => boolean 
 }
 
 function ignore(): void {}
+
+/** Whether a body was read to the end its framing announced. */
+export function bodyEnded(body: Readable): boolean {
+  return body instanceof H1Body ? body.completed : body.readableEnded;
+}

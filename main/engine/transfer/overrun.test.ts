@@ -25,7 +25,7 @@ describe('runTransfer: a body longer than its Content-Length', () => {
     const error = await failure(runTransfer(makeJob(fixture.server.url('/whole.bin'), fixture.directory.path), callbacks, unlimited(), signal, tuning));
     expect(error.code).toBe(C.bodyTooLong);
     expect(error.retryable).toBe(false);
-    expect(error.message).toContain(`more than the ${body.length} bytes of its Content-Length`);
+    expect(error.message).toContain(`20 bytes more than the ${body.length} of its Content-Length`);
     expect(fixture.server.requests('/whole.bin')).toHaveLength(1);
     expect(await listFiles(fixture.directory.path)).toEqual(['whole.bin.part']);
     const part = await readFile(`${fixture.directory.path}/whole.bin.part`);

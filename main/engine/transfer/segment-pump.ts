@@ -5,7 +5,7 @@ import { isUnlimited, sliceBytesFor, takeFromAll } from '../policy/rate-limiter.
 import { toNetworkError } from '../http/network-errors.ts';
 import { overrunAfter } from '../http/overrun.ts';
 import { closeBody } from '../http/request.ts';
-import { consume } from './consume.ts';
+import { bodyEnded, consume } from './consume.ts';
 import type { PartFile } from './part-file.ts';
 import type { RateLimiter } from './types.ts';
 
@@ -146,7 +146,7 @@ export async function pumpBody(body: Readable, reader: Reader, options: PumpOpti
         if (isUnlimited(options.limiters)) return keep(chunk, now);
         return keepLimited(chunk);
       });
-      ended = body.readableEnded;
+      ended = bodyEnded(body);
     }
     await flush();
   } catch (error) {
