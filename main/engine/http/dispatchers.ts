@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { closeDirectConnections } from './h1/direct.ts';
+import { MAX_CONNECTIONS_PER_ORIGIN } from './h1/origin-pool.ts';
 import { Agent, EnvHttpProxyAgent } from './undici.ts';
 
 /**
@@ -26,12 +27,6 @@ export interface TlsOptions {
   ca?: string | string[];
 }
 
-/**
- * Connections per origin: a download opens at most MAX_CONNECTIONS (64), so this
- * lets four such downloads of one site run at full width; past it, requests wait
- * for a free connection instead of opening more.
- */
-export const MAX_CONNECTIONS_PER_ORIGIN = 256;
 
 const POOL_OPTIONS = {
   connections: MAX_CONNECTIONS_PER_ORIGIN,

@@ -225,12 +225,13 @@ export class H1Connection implements BodySource {
 
   /**
    * What a read brought, as bytes of their own: the body hands them on to be
-   * written later. A read that filled much of the buffer keeps it, and the next
-   * read gets a new one; a short read is copied out and the buffer read into again,
-   * so a slow connection does not hold 256 KiB for every few bytes.
+   * written later. A read that filled at least half the buffer keeps it, and the
+   * next read gets a new one; a shorter read is copied out and the buffer read
+   * into again, so a slow connection never holds 256 KiB for a few bytes (at
+   * most twice what it received).
    */
   #takeRead(buffer: Uint8Array, bytes: number): Uint8Array {
-    if (bytes < READ_BUFFER_BYTES / 4) return Uint8Array.prototype.slice.call(buffer, 0, bytes);
+    if (bytes < READ_BUFFER_BYTES / 2) return Uint8Array.prototype.slice.call(buffer, 0, bytes);
     this.#readBuffer = Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
     return buffer;
   }

@@ -1,11 +1,12 @@
 import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../../shared/download/errors.ts';
 import type { H1Body } from './body.ts';
 import { H1Connection, STALE_CONNECTION, type Exchange } from './connection.ts';
+import { OriginPool } from './origin-pool.ts';
 
 /**
  * Requests that go straight to the server (no proxy) through Skein's own
- * HTTP/1.1 client, with keep-alive connections pooled per origin and shared by
- * every download of the process. A connection is reused only after its
+ * HTTP/1.1 client, with keep-alive connections pooled per origin
+ * (origin-pool.ts) and shared by every download of the process. A connection is reused only after its
  * response was read to the end and nothing followed it; a request that meets a
  * connection the server closed while it was idle goes again on a new one.
  */
@@ -24,23 +25,25 @@ export interface DirectResponse {
 }
 
 const CONNECT_TIMEOUT_MS = 30_000;
-/** Idle connections kept per origin: beyond that, a finished connection closes. */
-const MAX_IDLE_PER_ORIGIN = 64;
 
-const idleByOrigin = new Map<string, H1Connection[]>();
-const openConnections = new Set<H1Connection>();
+const pools = new Map<string, OriginPool>();
 
 export async function sendDirect(url: URL, headers: Record<string, string>, options: DirectRequestOptions): Promise<DirectResponse> {
   const head = requestHead(url, headers);
   const key = `${url.protocol}//${url.host} ${JSON.stringify(options.ca ?? null)}`;
+  let pool = pools.get(key);
+  if (pool === undefined) {
+    pool = new OriginPool();
+    pools.set(key, pool);
+  }
+  const open = (): Promise<H1Connection> => H1Connection.open(url, { ca: options.ca, connectTimeoutMs: CONNECT_TIMEOUT_MS, signal: options.signal });
   for (let attempt = 0; ; attempt++) {
-    const reused = takeIdle(key);
-    const connection = reused ?? (await openConnection(url, key, options));
+    const { connection, reused } = await pool.acquire(open, options.signal);
     try {
       const { head: response, body } = await exchange(connection, head, url, options);
       return { status: response.status, headers: response.headers, body };
     } catch (error) {
-      const stale = reused !== null && (error as { [STALE_CONNECTION]?: boolean } | null)?.[STALE_CONNECTION] === true;
+      const stale = reused && (error as { [STALE_CONNECTION]?: boolean } | null)?.[STALE_CONNECTION] === true;
       if (stale && attempt < 2 && !options.signal.aborted) continue;
       throw error;
     }
@@ -49,42 +52,10 @@ export async function sendDirect(url: URL, headers: Record<string, string>, opti
 
 /** Closes every connection of the direct route (engine shutdown, tests). */
 export async function closeDirectConnections(): Promise<void> {
-  idleByOrigin.clear();
-  for (const connection of openConnections) connection.destroy();
-  openConnections.clear();
+  for (const pool of pools.values()) pool.closeAll();
+  pools.clear();
   // Sockets report their close on the next turns.
   await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
-async function openConnection(url: URL, key: string, options: DirectRequestOptions): Promise<H1Connection> {
-  const connection = await H1Connection.open(url, { ca: options.ca, connectTimeoutMs: CONNECT_TIMEOUT_MS, signal: options.signal });
-  openConnections.add(connection);
-  connection.onIdle = (idle) => {
-    const list = idleByOrigin.get(key) ?? [];
-    if (list.length >= MAX_IDLE_PER_ORIGIN) {
-      idle.destroy();
-      return;
-    }
-    list.push(idle);
-    idleByOrigin.set(key, list);
-  };
-  connection.onClose = (closed) => {
-    openConnections.delete(closed);
-    const list = idleByOrigin.get(key);
-    const index = list?.indexOf(closed) ?? -1;
-    if (list !== undefined && index >= 0) list.splice(index, 1);
-  };
-  return connection;
-}
-
-/** The most recently used idle connection of `key` (the likeliest still open), taken out of the pool. */
-function takeIdle(key: string): H1Connection | null {
-  const list = idleByOrigin.get(key);
-  while (list !== undefined && list.length > 0) {
-    const connection = list.pop() as H1Connection;
-    if (connection.idle) return connection;
-  }
-  return null;
 }
 
 function exchange(connection: H1Connection, head: string, url: URL, options: DirectRequestOptions): Promise<Exchange> {
