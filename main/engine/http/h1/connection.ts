@@ -92,6 +92,8 @@ export class H1Connection implements BodySource {
       clearTimeout(timer);
       options.signal.removeEventListener('abort', onAbort);
       this.#socket.off(secure ? 'secureConnect' : 'connect', onConnect);
+      // Aborted before the connection was made (or before this was called): nobody will use it.
+      if (options.signal.aborted) this.#socket.destroy();
       ready(options.signal.aborted ? options.signal.reason : error);
     };
     const onConnect = (): void => settle();
