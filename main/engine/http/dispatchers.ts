@@ -75,12 +75,14 @@ function createDispatcher(proxy: string | null, environment: ProxyEnvironment, t
 }
 
 /**
- * Whether a request to a URL of `protocol` goes through a proxy (undici's
- * agents) rather than straight to the server (Skein's own client, h1/direct.ts).
- * Any proxy variable for the scheme sends it to undici, which also applies NO_PROXY.
+ * Whether a request to a URL of `protocol` goes through undici rather than
+ * straight to the server through Skein's own client (h1/direct.ts): when a
+ * proxy applies (any proxy variable for the scheme: undici also applies
+ * NO_PROXY), or when SKEIN_HTTP_CLIENT=undici asks for it, to tell a server
+ * that trips up Skein's client from one that fails anyway.
  */
-export function usesProxy(proxy: string | null, protocol: string): boolean {
-  if (proxy !== null) return true;
+export function usesUndici(proxy: string | null, protocol: string): boolean {
+  if (proxy !== null || process.env.SKEIN_HTTP_CLIENT === 'undici') return true;
   const environment = proxyEnvironment();
   return (protocol === 'https:' ? environment.httpsProxy : environment.httpProxy) !== null;
 }

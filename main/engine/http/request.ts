@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../shared/download/errors.ts';
-import { dispatcherFor, usesProxy, type TlsOptions } from './dispatchers.ts';
+import { dispatcherFor, usesUndici, type TlsOptions } from './dispatchers.ts';
 import { sendDirect } from './h1/direct.ts';
 import { headersForRedirect } from './headers.ts';
 import { toNetworkError } from './network-errors.ts';
@@ -108,7 +108,7 @@ export async function openRequest(options: HttpRequestOptions): Promise<HttpResp
 async function sendOnce(url: string, headers: Record<string, string>, options: HttpRequestOptions): Promise<Omit<HttpResponse, 'finalUrl' | 'redirects'>> {
   if (options.signal.aborted) throw options.signal.reason;
   const parsed = new URL(url);
-  if (!usesProxy(options.proxy, parsed.protocol)) {
+  if (!usesUndici(options.proxy, parsed.protocol)) {
     try {
       return await sendDirect(parsed, headers, {
         signal: options.signal,

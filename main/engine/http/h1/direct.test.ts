@@ -89,6 +89,22 @@ describe('the request on the wire', () => {
   });
 });
 
+describe('the route', () => {
+  it('goes through undici instead when SKEIN_HTTP_CLIENT=undici', async () => {
+    handle = (socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    process.env.SKEIN_HTTP_CLIENT = 'undici';
+    try {
+      expect(await text(await get('/via-undici'))).toBe('ok');
+    } finally {
+      delete process.env.SKEIN_HTTP_CLIENT;
+    }
+    expect(await text(await get('/own'))).toBe('ok');
+    // undici says keep-alive in every request; Skein's client leaves it to HTTP/1.1's default.
+    expect(requests[0]).toMatch(/\r\nconnection: keep-alive\r\n/i);
+    expect(requests[1]).not.toMatch(/connection:/i);
+  });
+});
+
 describe('keep-alive connections', () => {
   it('sends a request again on a new connection when the server had closed the idle one', async () => {
     // The second request on any connection finds it closed, as after a server's keep-alive timeout.
