@@ -4,6 +4,7 @@ import { DOWNLOAD_ERROR_CODES as C } from '../../../../shared/download/errors.ts
 import { closeAllPools } from '../dispatchers.ts';
 import { buildRequestHeaders } from '../headers.ts';
 import { openRequest, type HttpResponse } from '../request.ts';
+import { consume } from '../../transfer/consume.ts';
 import { requestHead } from './direct.ts';
 
 /**
@@ -160,5 +161,45 @@ describe('response bodies, framed every way', () => {
     await expect(get()).rejects.toMatchObject({ code: C.protocol });
     handle = (socket) => socket.write(`HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     await expect(get()).rejects.toMatchObject({ code: C.protocol });
+  });
+});
+
+describe('a reader that holds back', () => {
+  it('keeps the connection from reading on: the server can send no more than the socket buffers hold', async () => {
+    const total = 64 * 1024 * 1024;
+    let flushed = 0;
+    handle = (socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${total}\r\n\r\n`);
+      const piece = Buffer.alloc(1024 * 1024, 7);
+      let sent = 0;
+      const more = (): void => {
+        while (sent < total) {
+          sent += piece.length;
+          const ok = socket.write(piece, () => (flushed += piece.length));
+          if (!ok) {
+            socket.once('drain', more);
+            return;
+          }
+        }
+      };
+      more();
+    };
+    const response = await get('/big');
+    let received = 0;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    const reading = consume(response.body, (chunk) => {
+      received += chunk.byteLength;
+      if (!first) return true;
+      first = false;
+      return held.then(() => true);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // What the kernel buffers on both sides of a loopback connection: a few MiB, nowhere near the 64 MiB sent.
+    expect(flushed).toBeLessThan(24 * 1024 * 1024);
+    release();
+    await reading;
+    expect(received).toBe(total);
   });
 });
