@@ -27,7 +27,6 @@ export interface TlsOptions {
   ca?: string | string[];
 }
 
-
 const POOL_OPTIONS = {
   connections: MAX_CONNECTIONS_PER_ORIGIN,
   pipelining: 1,

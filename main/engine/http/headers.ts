@@ -12,7 +12,7 @@ export const DEFAULT_USER_AGENT = 'Skein/0.1 (download manager)';
 /** Lower-case names the transfer owns. */
 const RESERVED = new Set(['range', 'if-range', 'accept-encoding', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'host', 'expect']);
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export interface HeaderSources {
   headers?: Record<string, string> | undefined;

@@ -195,6 +195,7 @@ export class H1Body extends Readable {
 
 function ignore(): void {}
 
-function prematureClose(): Error {
-  return Object.assign(new Error('The response ended before its body was complete'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+/** The failure of a response that ended before its framing said it would (a reset to the transfer). */
+export function prematureClose(message = 'The response ended before its body was complete'): Error {
+  return Object.assign(new Error(message), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }

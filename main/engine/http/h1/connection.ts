@@ -1,6 +1,6 @@
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
-import { H1Body, type BodySource } from './body.ts';
+import { H1Body, prematureClose, type BodySource } from './body.ts';
 import { ResponseParser, type ResponseHead } from './response-parser.ts';
 
 /**
@@ -42,6 +42,8 @@ export interface Exchange {
 /** Marks a failure on a reused connection before any answer: the server had closed it meanwhile, so the request may go again. */
 export const STALE_CONNECTION = Symbol('stale connection');
 
+const SERVER_CLOSED = 'The server closed the connection before the response was complete';
+
 export class H1Connection implements BodySource {
   readonly #socket: Socket;
   #state: 'busy' | 'idle' | 'closed' = 'busy';
@@ -82,7 +84,7 @@ export class H1Connection implements BodySource {
       const onread = { buffer: () => this.#readBuffer, callback: (bytes: number, buffer: Uint8Array) => this.#onRead(bytes, this.#takeRead(buffer, bytes)) };
       this.#socket = connectTcp({ host, port, onread, noDelay: true });
     }
-    const timer = setTimeout(() => this.#socket.destroy(Object.assign(new Error(`Connecting to ${url.host} timed out`), { code: 'UND_ERR_CONNECT_TIMEOUT' })), options.connectTimeoutMs);
+    const timer = setTimeout(() => this.#socket.destroy(Object.assign(new Error(`Connecting to ${url.host} timed out`), { code: 'ETIMEDOUT' })), options.connectTimeoutMs);
     const onAbort = (): void => void this.#socket.destroy(options.signal.reason as Error);
     options.signal.addEventListener('abort', onAbort, { once: true });
     let settled = false;
@@ -104,7 +106,7 @@ export class H1Connection implements BodySource {
     });
     this.#socket.on('end', () => this.#onEnd());
     this.#socket.on('close', () => {
-      settle(this.#socketError ?? prematureClose());
+      settle(this.#socketError ?? prematureClose(SERVER_CLOSED));
       this.#onSocketClose();
     });
   }
@@ -124,7 +126,7 @@ export class H1Connection implements BodySource {
   send(requestHead: string, highWaterMark: number): Promise<Exchange> {
     if (this.#state === 'closed' || this.#socket.destroyed) {
       // Closed between being taken from the pool and this request: as stale as a close that comes later.
-      return Promise.reject(Object.assign(prematureClose(), { [STALE_CONNECTION]: true }));
+      return Promise.reject(Object.assign(prematureClose(SERVER_CLOSED), { [STALE_CONNECTION]: true }));
     }
     if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
     this.#state = 'busy';
@@ -267,7 +269,7 @@ export class H1Connection implements BodySource {
 
   #onSocketClose(): void {
     if (this.#state === 'busy' && !this.#completed && (this.#parser !== null || this.#exchange !== null)) {
-      this.#fail(this.#socketError ?? prematureClose());
+      this.#fail(this.#socketError ?? prematureClose(SERVER_CLOSED));
     }
     this.#state = 'closed';
     if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
@@ -295,7 +297,7 @@ export class H1Connection implements BodySource {
     this.#state = 'closed';
     if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
     if (wasBusy && !this.#completed) {
-      const error = this.#socketError ?? prematureClose();
+      const error = this.#socketError ?? prematureClose(SERVER_CLOSED);
       const exchange = this.#exchange;
       this.#exchange = null;
       exchange?.reject(error);
@@ -313,8 +315,4 @@ function contentBytes(buffer: Uint8Array, from: number, to: number): number {
     if (byte !== 0x0d && byte !== 0x0a) count++;
   }
   return count;
-}
-
-function prematureClose(): Error {
-  return Object.assign(new Error('The server closed the connection before the response was complete'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }

@@ -1,6 +1,7 @@
 import { DOWNLOAD_ERROR_CODES as C, DownloadError } from '../../../../shared/download/errors.ts';
 import type { H1Body } from './body.ts';
 import { H1Connection, STALE_CONNECTION, type Exchange } from './connection.ts';
+import { TOKEN } from '../headers.ts';
 import { OriginPool } from './origin-pool.ts';
 
 /**
@@ -80,8 +81,6 @@ function exchange(connection: H1Connection, head: string, url: URL, options: Dir
     if (options.signal.aborted) onAbort();
   });
 }
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * The request's head. Headers were validated where they were built
